@@ -38,7 +38,7 @@ type htmlData struct {
 }
 
 type htmlRow struct {
-	P                                                            results.Platform
+	P                                                                    results.Platform
 	P50, P95, P99, Err, ScaleOut, Billed, RunCost, Hourly, PerM, Monthly string
 }
 
