@@ -146,6 +146,11 @@ func (c chart) bounds() (xmin, xmax, ymin, ymax float64, ok bool) {
 		ymax = ymin + 1
 	}
 	ymax += (ymax - ymin) * 0.05
+	if c.Points && !c.LogX {
+		// Room for the markers' labels at both ends.
+		pad := (xmax - xmin) * 0.12
+		xmin, xmax = math.Max(0, xmin-pad), xmax+pad
+	}
 	return
 }
 
