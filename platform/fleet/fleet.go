@@ -29,6 +29,7 @@ type Fleet struct {
 	sampler  platform.Timer
 	queue    []func() // callbacks decided under mu, run after it by unlock
 	flushing bool
+	changed  chan struct{} // closed and replaced at every event
 
 	wg sync.WaitGroup // goroutines: app starts, exit watchers, stops
 }
@@ -62,7 +63,7 @@ func New(o Options) (*Fleet, error) {
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	f := &Fleet{o: o, ctx: ctx, cancel: cancel, origin: o.Clock.Now()}
+	f := &Fleet{o: o, ctx: ctx, cancel: cancel, origin: o.Clock.Now(), changed: make(chan struct{})}
 	f.mu.Lock()
 	f.sampler = f.o.Clock.AfterFunc(f.o.SampleInterval, f.sample)
 	f.mu.Unlock()
@@ -179,6 +180,8 @@ func (f *Fleet) move(in *instance, to State) bool {
 func (f *Fleet) emitLocked(kind, id, detail string) {
 	e := platform.Event{At: f.o.Clock.Now(), Kind: kind, Instance: id, Detail: detail}
 	f.events = append(f.events, e)
+	close(f.changed)
+	f.changed = make(chan struct{})
 	if f.o.OnEvent != nil {
 		f.queue = append(f.queue, func() { f.o.OnEvent(e) })
 	}
@@ -190,6 +193,14 @@ func (f *Fleet) Emit(kind, instance, detail string) {
 	f.mu.Lock()
 	defer f.unlock()
 	f.emitLocked(kind, instance, detail)
+}
+
+// Changed returns a channel that is closed at the fleet's next event (any state change),
+// so that callers can wait for a condition without polling: check, then wait on Changed.
+func (f *Fleet) Changed() <-chan struct{} {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.changed
 }
 
 // Events returns a copy of every event so far, in order.

@@ -9,14 +9,15 @@ import (
 	"github.com/deploybench/deploybench/platform"
 	"github.com/deploybench/deploybench/platform/clocktest"
 	"github.com/deploybench/deploybench/platform/fleet"
+	"github.com/deploybench/deploybench/platform/fleet/fleettest"
 )
 
 var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 type rig struct {
 	clock   *clocktest.Clock
-	driver  *fakeDriver
-	targets *fakeTargets
+	driver  *fleettest.Driver
+	targets *fleettest.Targets
 	fleet   *fleet.Fleet
 	cpu     []float64 // OnCPU averages
 	cpuN    []int
@@ -24,14 +25,14 @@ type rig struct {
 
 func newRig(t *testing.T, withLB bool, mod func(*fleet.Options)) *rig {
 	t.Helper()
-	r := &rig{clock: clocktest.New(t0), driver: newFakeDriver()}
+	r := &rig{clock: clocktest.New(t0), driver: fleettest.NewDriver()}
 	o := fleet.Options{
 		Clock: r.clock, Driver: r.driver, Prefix: "i", InstanceType: "t3.small", VCPU: 2, MemoryMiB: 2048,
 		PendingDelay: 20 * time.Second, BootDelay: 5 * time.Second, SampleInterval: time.Second,
 		OnCPU: func(_ time.Time, avg float64, n int) { r.cpu = append(r.cpu, avg); r.cpuN = append(r.cpuN, n) },
 	}
 	if withLB {
-		r.targets = &fakeTargets{}
+		r.targets = &fleettest.Targets{}
 		o.Targets = r.targets
 	}
 	if mod != nil {
@@ -53,13 +54,13 @@ func (r *rig) state(t *testing.T, id string) fleet.State {
 			return in.State
 		}
 	}
-	t.Fatalf("no instance %s in %s", id, states(r.fleet))
+	t.Fatalf("no instance %s in %s", id, fleettest.States(r.fleet))
 	return 0
 }
 
 func (r *rig) waitState(t *testing.T, id string, want fleet.State) {
 	t.Helper()
-	eventually(t, id+" "+want.String(), func() bool { return r.state(t, id) == want })
+	fleettest.Eventually(t, id+" "+want.String(), func() bool { return r.state(t, id) == want })
 }
 
 func kinds(evs []platform.Event) string {
@@ -94,7 +95,7 @@ func TestLifecycleHonoursDelays(t *testing.T) {
 			}
 			r.clock.Advance(time.Nanosecond)
 			if lb {
-				eventually(t, "registration", func() bool { return len(r.targets.registered()) == 1 })
+				fleettest.Eventually(t, "registration", func() bool { return len(r.targets.Registered()) == 1 })
 				if got := r.state(t, "i-1"); got != fleet.Starting {
 					t.Fatalf("registered but unchecked: state %s, want starting", got)
 				}
@@ -122,18 +123,18 @@ func TestCrashedInstanceIsReplaced(t *testing.T) {
 	r := newRig(t, true, func(o *fleet.Options) { o.HealthCheckGrace = time.Hour; o.ELBHealth = true })
 	r.fleet.SetDesired(1)
 	r.clock.Advance(25 * time.Second)
-	eventually(t, "registration", func() bool { return len(r.targets.registered()) == 1 })
+	fleettest.Eventually(t, "registration", func() bool { return len(r.targets.Registered()) == 1 })
 	r.fleet.SetTargetHealth("i-1", true)
 	r.clock.Advance(10 * time.Second)
-	r.driver.machine("i-1").crash()
-	eventually(t, "replacement launch", func() bool { return len(r.fleet.Instances()) == 2 })
+	r.driver.Machine("i-1").Crash()
+	fleettest.Eventually(t, "replacement launch", func() bool { return len(r.fleet.Instances()) == 2 })
 	if got := r.state(t, "i-1"); got != fleet.Terminated {
 		t.Fatalf("crashed instance: %s", got)
 	}
 	if got := r.state(t, "i-2"); got != fleet.Pending {
 		t.Fatalf("replacement: %s", got)
 	}
-	if got := r.targets.deregistered(); len(got) != 1 || got[0] != "i-1" {
+	if got := r.targets.Deregistered(); len(got) != 1 || got[0] != "i-1" {
 		t.Fatalf("deregistered %v, want [i-1]", got)
 	}
 	recs := r.fleet.Records()
@@ -145,7 +146,7 @@ func TestCrashedInstanceIsReplaced(t *testing.T) {
 		t.Fatalf("events %q", evs)
 	}
 	r.clock.Advance(25 * time.Second)
-	eventually(t, "second registration", func() bool { return len(r.targets.registered()) == 2 })
+	fleettest.Eventually(t, "second registration", func() bool { return len(r.targets.Registered()) == 2 })
 	r.fleet.SetTargetHealth("i-2", true)
 	r.waitState(t, "i-2", fleet.InService)
 }
@@ -156,21 +157,21 @@ func TestUnhealthyReplacedAfterGrace(t *testing.T) {
 	r := newRig(t, true, func(o *fleet.Options) { o.HealthCheckGrace = 60 * time.Second; o.ELBHealth = true })
 	r.fleet.SetDesired(1)
 	r.clock.Advance(25 * time.Second)
-	eventually(t, "registration", func() bool { return len(r.targets.registered()) == 1 })
+	fleettest.Eventually(t, "registration", func() bool { return len(r.targets.Registered()) == 1 })
 	r.fleet.SetTargetHealth("i-1", false)
 	r.clock.Advance(35*time.Second - time.Nanosecond)
 	if n := len(r.fleet.Instances()); n != 1 {
-		t.Fatalf("replaced inside the grace period: %s", states(r.fleet))
+		t.Fatalf("replaced inside the grace period: %s", fleettest.States(r.fleet))
 	}
 	r.clock.Advance(time.Nanosecond)
-	if got := states(r.fleet); got != "i-1:draining i-2:pending" {
+	if got := fleettest.States(r.fleet); got != "i-1:draining i-2:pending" {
 		t.Fatalf("after grace: %s", got)
 	}
-	r.targets.finishDrain("i-1")
+	r.targets.FinishDrain("i-1")
 	if got := r.state(t, "i-1"); got != fleet.Terminated {
 		t.Fatalf("after drain: %s", got)
 	}
-	eventually(t, "stop", func() bool { return r.driver.machine("i-1").stops() == 1 })
+	fleettest.Eventually(t, "stop", func() bool { return r.driver.Machine("i-1").Stops() == 1 })
 }
 
 // TestUnhealthyWithEC2HealthCheckIsKept: health check type EC2 ignores the load balancer.
@@ -178,10 +179,10 @@ func TestUnhealthyWithEC2HealthCheckIsKept(t *testing.T) {
 	r := newRig(t, true, nil)
 	r.fleet.SetDesired(1)
 	r.clock.Advance(25 * time.Second)
-	eventually(t, "registration", func() bool { return len(r.targets.registered()) == 1 })
+	fleettest.Eventually(t, "registration", func() bool { return len(r.targets.Registered()) == 1 })
 	r.fleet.SetTargetHealth("i-1", false)
 	r.clock.Advance(time.Hour)
-	if got := states(r.fleet); got != "i-1:starting" {
+	if got := fleettest.States(r.fleet); got != "i-1:starting" {
 		t.Fatalf("got %s", got)
 	}
 }
@@ -191,21 +192,21 @@ func TestScaleIn(t *testing.T) {
 	r := newRig(t, true, nil)
 	r.fleet.SetDesired(2)
 	r.clock.Advance(25 * time.Second)
-	eventually(t, "registrations", func() bool { return len(r.targets.registered()) == 2 })
+	fleettest.Eventually(t, "registrations", func() bool { return len(r.targets.Registered()) == 2 })
 	r.fleet.SetTargetHealth("i-1", true)
 	r.fleet.SetTargetHealth("i-2", true)
 	r.fleet.SetDesired(3)
 	r.fleet.SetDesired(1) // i-3 is pending: it goes first, then the newest in service
-	if got := states(r.fleet); got != "i-1:in_service i-2:draining i-3:terminated" {
+	if got := fleettest.States(r.fleet); got != "i-1:in_service i-2:draining i-3:terminated" {
 		t.Fatalf("got %s", got)
 	}
 	st := r.fleet.Status()
 	if st.Desired != 1 || st.InService != 1 || st.Draining != 1 {
 		t.Fatalf("status %+v", st)
 	}
-	r.targets.finishDrain("i-2")
+	r.targets.FinishDrain("i-2")
 	r.waitState(t, "i-2", fleet.Terminated)
-	if r.driver.machine("i-3") != nil {
+	if r.driver.Machine("i-3") != nil {
 		t.Fatal("a pending instance that was terminated started its app")
 	}
 }
@@ -222,9 +223,9 @@ func TestCPUAverageSkipsWarmingAndCountsCredits(t *testing.T) {
 	r.fleet.SetDesired(1)
 	r.clock.Advance(25 * time.Second)
 	r.waitState(t, "i-1", fleet.InService)
-	m := r.driver.machine("i-1")
+	m := r.driver.Machine("i-1")
 	for i := 0; i < 5; i++ {
-		m.burn(r.clock.Now(), 1) // one vCPU-second per second on a 2-vCPU type: 50 %
+		m.Burn(r.clock.Now(), 1) // one vCPU-second per second on a 2-vCPU type: 50 %
 		r.clock.Advance(time.Second)
 	}
 	// In service at 25 s; samples at 26..30 s: the first only sets the baseline, and the
@@ -235,7 +236,7 @@ func TestCPUAverageSkipsWarmingAndCountsCredits(t *testing.T) {
 	if st := r.fleet.Status(); st.CPU != 50 {
 		t.Fatalf("status CPU %v", st.CPU)
 	}
-	eventually(t, "throttle", func() bool { return m.allowance() == 0.4 })
+	fleettest.Eventually(t, "throttle", func() bool { return m.Allowance() == 0.4 })
 	if !strings.Contains(kinds(r.fleet.Events()), "credits_exhausted") {
 		t.Fatalf("events %q", kinds(r.fleet.Events()))
 	}
@@ -271,16 +272,16 @@ func TestRecordsInPlatformTime(t *testing.T) {
 // TestFailedStartIsReplaced and Kill crashes an instance that is then replaced.
 func TestFailedStartAndKill(t *testing.T) {
 	r := newRig(t, false, nil)
-	r.driver.failNext = true
+	r.driver.FailNextStart()
 	r.fleet.SetDesired(1)
 	r.clock.Advance(25 * time.Second)
-	eventually(t, "replacement", func() bool { return len(r.fleet.Instances()) == 2 })
+	fleettest.Eventually(t, "replacement", func() bool { return len(r.fleet.Instances()) == 2 })
 	r.clock.Advance(25 * time.Second)
 	r.waitState(t, "i-2", fleet.InService)
 	if err := r.fleet.Kill("i-2"); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "replacement after kill", func() bool { return len(r.fleet.Instances()) == 3 })
+	fleettest.Eventually(t, "replacement after kill", func() bool { return len(r.fleet.Instances()) == 3 })
 	if err := r.fleet.Kill("nope"); err == nil {
 		t.Fatal("Kill of an unknown instance succeeded")
 	}
@@ -291,13 +292,13 @@ func TestCloseStopsEverything(t *testing.T) {
 	r := newRig(t, false, nil)
 	r.fleet.SetDesired(3)
 	r.clock.Advance(25 * time.Second)
-	eventually(t, "in service", func() bool { return r.fleet.Status().InService == 3 })
+	fleettest.Eventually(t, "in service", func() bool { return r.fleet.Status().InService == 3 })
 	if err := r.fleet.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range []string{"i-1", "i-2", "i-3"} {
-		if r.driver.machine(id).stops() != 1 {
-			t.Errorf("%s stopped %d times", id, r.driver.machine(id).stops())
+		if r.driver.Machine(id).Stops() != 1 {
+			t.Errorf("%s stopped %d times", id, r.driver.Machine(id).Stops())
 		}
 	}
 	for _, rec := range r.fleet.Records() {
@@ -317,9 +318,9 @@ func TestOptionsErrors(t *testing.T) {
 		o    fleet.Options
 		want string
 	}{
-		{"no clock", fleet.Options{Driver: newFakeDriver(), VCPU: 1}, "Clock"},
+		{"no clock", fleet.Options{Driver: fleettest.NewDriver(), VCPU: 1}, "Clock"},
 		{"no driver", fleet.Options{Clock: clocktest.New(t0), VCPU: 1}, "Driver"},
-		{"no vcpu", fleet.Options{Clock: clocktest.New(t0), Driver: newFakeDriver()}, "VCPU"},
+		{"no vcpu", fleet.Options{Clock: clocktest.New(t0), Driver: fleettest.NewDriver()}, "VCPU"},
 	} {
 		if _, err := fleet.New(tc.o); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err %v, want mention of %s", tc.name, err, tc.want)

@@ -166,6 +166,13 @@ func (f *Fleet) replaceLocked(in *instance, why string) {
 	if in.replacing || in.state == Terminated {
 		return
 	}
+	if f.o.NoReplacement {
+		if !in.unhealthy {
+			in.unhealthy = true
+			f.emitLocked("unhealthy", in.id, why)
+		}
+		return
+	}
 	in.replacing = true
 	f.emitLocked("replace", in.id, why)
 	f.drainLocked(in, why)

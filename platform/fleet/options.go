@@ -35,6 +35,9 @@ type Options struct {
 	// ELBHealth replaces instances the load balancer finds unhealthy (health check type
 	// ELB); otherwise only instances whose app exited are replaced (type EC2).
 	ELBHealth bool
+	// NoReplacement keeps failed instances instead of replacing them: a lone EC2 instance
+	// whose app died is still a running (and billed) VM that no group replaces.
+	NoReplacement bool
 	// Warmup is how long an instance stays out of the group CPU average after entering
 	// service (the ASG default instance warmup).
 	Warmup time.Duration
