@@ -23,7 +23,7 @@ func node(t testing.TB, src string) *yaml.Node {
 func TestDecodeConfig(t *testing.T) {
 	for _, tc := range []struct {
 		name, src, err string
-		check      func(Config) bool
+		check          func(Config) bool
 	}{
 		{"empty gives defaults", "{}", "", func(c Config) bool {
 			return c.InstanceType == DefaultInstanceType && c.PendingDelay == 21*time.Second &&
