@@ -138,10 +138,14 @@ func (c Config) scale(d time.Duration) time.Duration {
 }
 
 // EffectiveInterval is the health-check interval after time compression.
-func (c Config) EffectiveInterval() time.Duration { return c.scale(c.WithDefaults().HealthCheck.Interval) }
+func (c Config) EffectiveInterval() time.Duration {
+	return c.scale(c.WithDefaults().HealthCheck.Interval)
+}
 
 // EffectiveTimeout is the health-check timeout after time compression.
-func (c Config) EffectiveTimeout() time.Duration { return c.scale(c.WithDefaults().HealthCheck.Timeout) }
+func (c Config) EffectiveTimeout() time.Duration {
+	return c.scale(c.WithDefaults().HealthCheck.Timeout)
+}
 
 // EffectiveDeregistrationDelay is the deregistration delay after time compression; 0
 // means none.

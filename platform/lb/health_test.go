@@ -56,7 +56,7 @@ func TestHealthStateMachine(t *testing.T) {
 		{"recovery needs healthy threshold 5", Config{}, []step{
 			{nil, 0, Healthy, ""},
 			{refused, 60 * time.Second, Unhealthy, ReasonFailedHealthChecks},
-			{nil, 120 * time.Second, Unhealthy, ReasonFailedHealthChecks}, // 4 successes
+			{nil, 120 * time.Second, Unhealthy, ReasonFailedHealthChecks},    // 4 successes
 			{refused, 30 * time.Second, Unhealthy, ReasonFailedHealthChecks}, // resets
 			{nil, 120 * time.Second, Unhealthy, ReasonFailedHealthChecks},
 			{nil, 30 * time.Second, Healthy, ""},
