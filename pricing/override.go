@@ -73,7 +73,7 @@ type overrideEntry struct {
 }
 
 type overrides struct {
-	source               string
+	source                string
 	ondemand, spot, rates []overrideEntry
 }
 
