@@ -322,7 +322,7 @@ func (c *Controller) step(now time.Time) {
 			st := a.cfg.Evaluate(a.state, a.buf)
 			newest := a.buf[len(a.buf)-1]
 			if j == 0 {
-				cp.in.Value, cp.in.HasValue = newest.Value, newest.OK
+				cp.in.Value, cp.in.HasValue, cp.in.MetricSources = newest.Value, newest.OK, newest.Sources
 			}
 			if st != a.state {
 				a.state = st

@@ -22,9 +22,9 @@ const (
 	Minimum
 	// SampleCount is the number of samples.
 	SampleCount
-	// SumPerSource is Sum divided by the number of sources that reported in the period. It
-	// models ALBRequestCountPerTarget (RequestCount Sum / targets), so producers should
-	// report 0 for a target that served nothing in a period rather than stay silent.
+	// SumPerSource is Sum divided by the number of sources that reported in the period
+	// (Datapoint.Sources). It models ALBRequestCountPerTarget (RequestCount Sum / targets),
+	// so producers should report 0 for a target that served nothing rather than stay silent.
 	SumPerSource
 )
 
@@ -44,6 +44,12 @@ type Datapoint struct {
 	Start time.Time
 	Value float64
 	OK    bool
+	// Sources is the capacity behind the datapoint, in source-periods: each source counts
+	// its samples divided by the most samples any source reported in the period. Two
+	// instances reporting all period and two that entered service half way count 3, so
+	// Sources × Average is the period's total load whatever the churn. It assumes sources
+	// sample at the same rate.
+	Sources float64
 }
 
 // MetricConfig configures a Metric. Zero fields take their AWSDefaults values.
@@ -294,12 +300,12 @@ func (m *Metric) datapointLocked(startNs, p int64, stat Statistic) Datapoint {
 	first := floorDiv(startNs, m.period)
 	k := p / m.period
 	var agg bucket
-	sources := 0
+	var maxN int64
 	for _, s := range m.series {
 		if startNs < s.excludeBefore {
 			continue
 		}
-		contributed := false
+		var n int64
 		for idx := first; idx < first+k; idx++ {
 			b := &s.ring[floorMod(idx, int64(len(s.ring)))]
 			if b.idx != idx || b.n == 0 {
@@ -313,16 +319,15 @@ func (m *Metric) datapointLocked(startNs, p int64, stat Statistic) Datapoint {
 			}
 			agg.sum += b.sum
 			agg.n += b.n
-			contributed = true
+			n += b.n
 		}
-		if contributed {
-			sources++
-		}
+		maxN = max(maxN, n)
 	}
 	if agg.n == 0 {
 		return dp
 	}
 	dp.OK = true
+	dp.Sources = float64(agg.n) / float64(maxN)
 	switch stat {
 	case Average:
 		dp.Value = agg.sum / float64(agg.n)
@@ -335,7 +340,7 @@ func (m *Metric) datapointLocked(startNs, p int64, stat Statistic) Datapoint {
 	case SampleCount:
 		dp.Value = float64(agg.n)
 	case SumPerSource:
-		dp.Value = agg.sum / float64(sources)
+		dp.Value = agg.sum / dp.Sources
 	default:
 		dp.OK = false
 	}

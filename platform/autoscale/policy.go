@@ -20,6 +20,10 @@ type Input struct {
 	// statistic and period); HasValue is false when that datapoint is missing.
 	Value    float64
 	HasValue bool
+	// MetricSources is the capacity behind Value (Datapoint.Sources): instances that
+	// entered service during the period count in part, instances not yet reporting not at
+	// all. Zero means InService.
+	MetricSources float64
 	// Alarms are the states of the policy's alarms, in the order of Policy.Alarms.
 	Alarms [2]AlarmState
 	// LastSimpleScaling is when a simple scaling policy last changed the group (zero:

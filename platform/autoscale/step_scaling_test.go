@@ -139,7 +139,7 @@ func FuzzStepScalingDecide(f *testing.F) {
 	f.Add(-10.0, 0.0, -20, 50.0, 100, int8(2), 1, 0, 30.0, 2)
 	f.Fuzz(func(t *testing.T, lo, mid float64, a1 int, hi float64, a2 int, typ int8, desired, inService int, value float64, minMag int) {
 		p := StepScaling{PolicyName: "f", Metric: "m", AdjustmentType: AdjustmentType(typ), MinAdjustmentMagnitude: minMag,
-			Alarm:  AlarmConfig{Threshold: 50, Period: time.Minute, EvaluationPeriods: 1, DatapointsToAlarm: 1},
+			Alarm: AlarmConfig{Threshold: 50, Period: time.Minute, EvaluationPeriods: 1, DatapointsToAlarm: 1},
 			Steps: []StepAdjustment{{lo, mid, a1}, {mid, hi, a2}}}
 		if p.Validate() != nil || desired < 0 || desired > 1e6 || inService < 0 || inService > desired || abs(a1) > 1e6 || abs(a2) > 1e6 {
 			return

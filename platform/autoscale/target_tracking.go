@@ -107,7 +107,10 @@ const (
 )
 
 // Decide computes the capacity that brings the metric to the target:
-// ⌈InService × Value / TargetValue⌉ (the metric is an average over InService instances),
+// ⌈capacity × Value / TargetValue⌉, where capacity is the one behind the datapoint
+// (MetricSources, else InService): the metric is an average over it, so the product is the
+// load. Using the datapoint's own capacity, not today's, keeps a datapoint measured before
+// a scale-out from being applied to the larger group a second time. The result is
 // acted on only when AlarmHigh (out) or AlarmLow (in) is in ALARM. On scale-out, warming
 // instances already count: the result is never below Desired, so repeated breaches while
 // new instances warm up do not stack.
@@ -117,7 +120,11 @@ func (p TargetTracking) Decide(in Input) Decision {
 		d.Reason = ReasonNoData
 		return d
 	}
-	want := ceilCapacity(float64(in.InService) * in.Value / p.TargetValue)
+	capacity := in.MetricSources
+	if capacity <= 0 {
+		capacity = float64(in.InService)
+	}
+	want := ceilCapacity(capacity * in.Value / p.TargetValue)
 	switch {
 	case in.Alarms[0] == Alarm:
 		if want > in.Desired {
