@@ -73,6 +73,7 @@ type LCURecorder struct {
 	cur     LCUSample
 	active  int64
 	samples []LCUSample
+	total   LCUSample // cumulative since creation
 }
 
 // NewLCURecorder returns a recorder with periods of the given length (0: one minute).
@@ -105,26 +106,29 @@ func (r *LCURecorder) update(f func(s *LCUSample)) {
 	defer r.mu.Unlock()
 	r.rollLocked(r.clock.Now())
 	f(&r.cur)
+	f(&r.total)
 }
 
 // ConnOpened records a new client connection.
 func (r *LCURecorder) ConnOpened() {
-	r.update(func(s *LCUSample) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.rollLocked(r.clock.Now())
+	r.active++
+	for _, s := range []*LCUSample{&r.cur, &r.total} {
 		s.NewConnections++
-		r.active++
-		if r.active > s.ActiveConnectionsPeak {
-			s.ActiveConnectionsPeak = r.active
-		}
-	})
+		s.ActiveConnectionsPeak = max(s.ActiveConnectionsPeak, r.active)
+	}
 }
 
 // ConnClosed records a client connection closing.
 func (r *LCURecorder) ConnClosed() {
-	r.update(func(*LCUSample) {
-		if r.active > 0 {
-			r.active--
-		}
-	})
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.rollLocked(r.clock.Now())
+	if r.active > 0 {
+		r.active--
+	}
 }
 
 // Request records one request received.
@@ -135,6 +139,16 @@ func (r *LCURecorder) Bytes(n int64) {
 	if n > 0 {
 		r.update(func(s *LCUSample) { s.ProcessedBytes += n })
 	}
+}
+
+// Totals returns the inputs summed since the recorder was created; its
+// ActiveConnectionsPeak is the peak over the whole run.
+func (r *LCURecorder) Totals() LCUSample {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	t := r.total
+	t.Start = r.clock.Now()
+	return t
 }
 
 // Active returns the client connections open now.
@@ -154,7 +168,7 @@ func (r *LCURecorder) Samples() []LCUSample {
 	out := append([]LCUSample(nil), r.samples...)
 	cur := r.cur
 	cur.Period = now.Sub(cur.Start)
-	if cur.Period > 0 && cur != (LCUSample{Start: cur.Start, Period: cur.Period}) {
+	if cur != (LCUSample{Start: cur.Start, Period: cur.Period}) {
 		out = append(out, cur)
 	}
 	return out

@@ -80,9 +80,14 @@ type Proxy struct {
 	srv      *http.Server
 	ln       net.Listener
 	serveErr chan error
+	// handlers counts ServeHTTP calls under way; hmu orders their Add against the Wait
+	// in shutdown, after which draining is set and late arrivals are turned away.
+	hmu      sync.Mutex
+	draining bool
 	handlers sync.WaitGroup
-	closeMu  sync.Mutex
-	closed   bool
+
+	closeMu sync.Mutex
+	closed  bool
 }
 
 // NewProxy returns a proxy for b that is not yet listening; use it as an http.Handler
@@ -157,9 +162,7 @@ func (p *Proxy) Balancer() *Balancer { return p.b }
 func (p *Proxy) Stats() Stats {
 	st := p.b.Stats()
 	st.ActiveConnections = p.b.lcu.Active()
-	for _, s := range p.b.lcu.Samples() {
-		st.NewConnections += s.NewConnections
-	}
+	st.NewConnections = p.b.lcu.Totals().NewConnections
 	return st
 }
 
@@ -183,7 +186,14 @@ type ctxKey struct{}
 
 // ServeHTTP routes one request.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p.hmu.Lock()
+	if p.draining {
+		p.hmu.Unlock()
+		http.Error(w, "503 Service Unavailable: load balancer is shutting down", http.StatusServiceUnavailable)
+		return
+	}
 	p.handlers.Add(1)
+	p.hmu.Unlock()
 	defer p.handlers.Done()
 	inBytes := requestHeaderSize(r)
 	e := p.b.pickEntry()
@@ -290,6 +300,9 @@ func (p *Proxy) shutdown(ctx context.Context) error {
 			err = errors.Join(err, serr)
 		}
 	}
+	p.hmu.Lock()
+	p.draining = true
+	p.hmu.Unlock()
 	p.handlers.Wait()
 	p.transport.CloseIdleConnections()
 	return errors.Join(err, p.b.Close())
