@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/deploybench/deploybench/platform"
 	"github.com/deploybench/deploybench/platform/clocktest"
 )
 
@@ -427,3 +428,15 @@ func TestControllerHighResolutionCadence(t *testing.T) {
 		t.Errorf("cadence: hr every %d ticks, std every %d, want 1 and 6", c.policies[0].alarms[0].every, c.policies[1].alarms[0].every)
 	}
 }
+
+// stoppedClock is a Clock that never fires, for driving Controller.step directly.
+type stoppedClock struct{}
+
+func (stoppedClock) Now() time.Time { return epoch }
+func (stoppedClock) AfterFunc(time.Duration, func()) platform.Timer {
+	return stoppedTimer{}
+}
+
+type stoppedTimer struct{}
+
+func (stoppedTimer) Stop() bool { return false }
