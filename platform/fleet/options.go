@@ -59,6 +59,10 @@ type Options struct {
 	// service and past their warmup, and how many there were. It is not called when there
 	// are none: missing data, as in CloudWatch.
 	OnCPU func(at time.Time, avgPct float64, n int)
+	// OnSample, when set, receives every in-service instance's utilisation at every
+	// sample, warming ones included: the per-instance series of a CloudWatch-like metric
+	// store, which excludes warming instances itself (autoscale.Metric).
+	OnSample func(id string, at time.Time, cpuPct float64)
 }
 
 // Defaults for the fleet's measurement and shutdown behaviour.

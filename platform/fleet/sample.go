@@ -47,7 +47,14 @@ func (f *Fleet) sample() {
 	now := f.o.Clock.Now()
 	sum, n := 0.0, 0
 	for _, in := range f.insts {
-		if in.state == InService && in.haveCPU && !now.Before(in.inServiceAt.Add(f.o.Warmup)) {
+		if in.state != InService || !in.haveCPU {
+			continue
+		}
+		if f.o.OnSample != nil {
+			id, at, v := in.id, in.last.At, in.cpu
+			f.queue = append(f.queue, func() { f.o.OnSample(id, at, v) })
+		}
+		if !now.Before(in.inServiceAt.Add(f.o.Warmup)) {
 			sum += in.cpu
 			n++
 		}
