@@ -93,8 +93,8 @@ func New(cfg Config, env Env) (*Platform, error) {
 		ELBHealth:        cfg.HealthCheckType == HealthCheckELB,
 		Warmup:           fleet.Scale(cfg.DefaultInstanceWarmup, cfg.Timescale),
 		SampleInterval:   cfg.SampleInterval, StopGrace: cfg.StopGrace, Timescale: cfg.Timescale,
-		OnEvent:          env.OnEvent,
-		OnSample:         func(id string, at time.Time, v float64) { p.cpu.Put(id, at, v) },
+		OnEvent:  env.OnEvent,
+		OnSample: func(id string, at time.Time, v float64) { p.cpu.Put(id, at, v) },
 	}
 	if spec.Burstable && env.Credits != nil {
 		o.NewCredits = func() fleet.Credits { return env.Credits(spec.Name, spec.VCPU, cfg.CreditMode) }

@@ -53,7 +53,7 @@ front_door:
 `
 	for _, tc := range []struct {
 		name, src, err string
-		check      func(Config) bool
+		check          func(Config) bool
 	}{
 		{"defaults", "{}", "", func(c Config) bool {
 			return c.Min == 1 && c.Max == 4 && c.Desired == 1 && c.HealthCheckType == "EC2" &&
