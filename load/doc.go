@@ -1,0 +1,16 @@
+// Package load is deploybench's load generator: the library the runner drives against
+// each platform's front door and the engine behind `deploybench load`.
+//
+// A Config (YAML/JSON, embedded as-is in scenario files) picks one executor, one file
+// each: closed virtual users with think time (closed.go), a constant or ramping arrival
+// rate (constant_rate.go, ramping_rate.go), the reference studies' "N in parallel, K
+// times" batches (batch.go) and trace replay (trace_replay.go). The open-model executors
+// share one loop (open.go) that sleeps until each intended send time from a
+// schedule.Pacer and measures latency from that time, so a stalled server shows up as
+// latency rather than as fewer requests (no coordinated omission); arrivals beyond
+// max_inflight are counted as dropped, never delayed. Every request goes through the
+// requester (requester.go) and is classified (outcome.go) and recorded in HDR histograms
+// overall, per stage and per 1-second window (recorder.go). Start returns a Run; Wait
+// returns a Result with a stable JSON form (result.go) that the report package re-reads.
+// Thresholds (k6-style "p95<200ms") live in load/threshold, separate from collection.
+package load

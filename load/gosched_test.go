@@ -1,0 +1,6 @@
+package load
+
+import "time"
+
+// runtimeGosched yields between polls without spinning a core.
+func runtimeGosched() { <-time.After(time.Millisecond) }

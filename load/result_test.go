@@ -1,0 +1,150 @@
+package load
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// fixedResult builds a Result from known samples through the real recorder.
+func fixedResult() *Result {
+	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	stages := []*stageRec{{name: "10s 0→100/s", start: 0, dur: 2 * time.Second, target: 100}, {name: "10s 100→100/s", start: 2 * time.Second, dur: 2 * time.Second, target: 100}}
+	rec := newRecorder(start, stages, func() int64 { return 3 }, nil)
+	at := func(ms int) time.Time { return start.Add(time.Duration(ms) * time.Millisecond) }
+	outcomes := []Outcome{Status2xx, Status2xx, Status2xx, Status503, Timeout, Status2xx, Status429, Status2xx}
+	for i := 0; i < 400; i++ {
+		intended := at(i * 10)
+		lat := time.Duration(10+i%50) * time.Millisecond
+		if i == 150 {
+			lat = 900 * time.Millisecond
+		}
+		stage := 0
+		if i >= 200 {
+			stage = 1
+		}
+		rec.record(sample{intended: intended, sent: intended.Add(time.Millisecond), done: intended.Add(lat), outcome: outcomes[i%len(outcomes)], bytes: 100, stage: stage})
+		if i%100 == 99 {
+			rec.rotate(time.Duration(i/100+1) * time.Second)
+		}
+	}
+	rec.drop(1)
+	res := rec.result(4*time.Second, 4200*time.Millisecond, 401)
+	res.Executor, res.Target, res.LatencyBasis, res.MaxInFlight = RampingRate, "http://127.0.0.1:8080/predict", BasisIntended, 7
+	return res
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (go test -update to accept):\n%s", name, got)
+	}
+}
+
+func TestResultFigures(t *testing.T) {
+	res := fixedResult()
+	if res.Requests != 400 || res.Errors != 150 || res.Dropped != 1 || res.Bytes != 40000 {
+		t.Errorf("requests %d errors %d dropped %d bytes %d", res.Requests, res.Errors, res.Dropped, res.Bytes)
+	}
+	if res.RateAchieved != 100 || res.RateIntended != 100.25 || res.Throughput != 62.5 || res.ErrorRate != 0.375 {
+		t.Errorf("rates %v %v %v error rate %v", res.RateAchieved, res.RateIntended, res.Throughput, res.ErrorRate)
+	}
+	if res.Latency.Max != 900.095 || res.Latency.Min != 10 || res.Stages[1].Dropped != 1 || len(res.Windows) != 4 {
+		t.Errorf("latency %+v stages %+v windows %d", res.Latency, res.Stages, len(res.Windows))
+	}
+	h, err := DecodeHistogram(res.Histogram)
+	if err != nil || h.TotalCount() != 400 {
+		t.Errorf("histogram: %v, count %d", err, h.TotalCount())
+	}
+}
+
+func TestSummaryGolden(t *testing.T) {
+	var b bytes.Buffer
+	if err := fixedResult().WriteSummary(&b); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "summary.golden", b.Bytes())
+}
+
+func TestCSVGolden(t *testing.T) {
+	var b bytes.Buffer
+	if err := fixedResult().WriteCSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "windows.golden.csv", b.Bytes())
+}
+
+func TestJSONRoundTrip(t *testing.T) {
+	res := fixedResult()
+	var b bytes.Buffer
+	if err := res.WriteJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{`"requests"`, `"errors"`, `"dropped"`, `"rate_intended"`, `"rate_achieved"`, `"latency_ms"`, `"p999"`, `"outcomes"`, `"bytes"`, `"stages"`, `"windows"`, `"in_flight"`, `"partial"`} {
+		if !strings.Contains(b.String(), key) {
+			t.Errorf("JSON lacks %s", key)
+		}
+	}
+	back, err := ReadJSON(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(res, back) {
+		t.Errorf("round trip differs:\n%+v\n%+v", res, back)
+	}
+}
+
+func TestReadJSONRejects(t *testing.T) {
+	for _, in := range []string{"", "[]", `{"requests": -1}`, `{"requests": 1, "errors": 2}`, `{"rate_achieved": -3}`, `{"windows": [{"t": -1}]}`, `{"outcomes": {"2xx": -1}}`} {
+		if _, err := ReadJSON(strings.NewReader(in)); err == nil {
+			t.Errorf("ReadJSON(%q) accepted", in)
+		}
+	}
+}
+
+func FuzzReadJSON(f *testing.F) {
+	var b bytes.Buffer
+	_ = fixedResult().WriteJSON(&b)
+	f.Add(b.String())
+	f.Add(`{"requests": 3, "errors": 1, "windows": [{"t": 0, "requests": 3}], "partial": true}`)
+	f.Add(`{}`)
+	f.Fuzz(func(t *testing.T, in string) {
+		r, err := ReadJSON(strings.NewReader(in))
+		if err != nil {
+			return
+		}
+		var out bytes.Buffer
+		if err := r.WriteJSON(&out); err != nil {
+			t.Fatalf("cannot write back what was read: %v", err)
+		}
+		again, err := ReadJSON(&out)
+		if err != nil {
+			t.Fatalf("cannot re-read: %v", err)
+		}
+		a, _ := json.Marshal(r)
+		c, _ := json.Marshal(again)
+		if !bytes.Equal(a, c) {
+			t.Fatalf("not stable:\n%s\n%s", a, c)
+		}
+		_ = r.WriteSummary(&out)
+		_ = r.WriteCSV(&out)
+	})
+}
