@@ -27,7 +27,9 @@ type InstanceState struct {
 type Group interface {
 	// Desired returns the current desired capacity (for ECS services: the running count).
 	Desired() int
-	// SetDesired asks for n units of capacity; reason is for the platform's event log.
+	// SetDesired asks for n units of capacity; reason is for the platform's event log. It
+	// must return promptly (launch and terminate asynchronously) and must not call the
+	// Controller, which holds its lock while calling.
 	SetDesired(n int, reason string)
 	// Instances lists the group's instances, including pending ones.
 	Instances() []InstanceState
@@ -376,7 +378,7 @@ func (c *Controller) observeInstances(now time.Time) (inService, warming int) {
 }
 
 func (c *Controller) apply(now time.Time, cp *ctlPolicy, from, to int, reason string, v float64, ok bool) {
-	name := ""
+	name := "limits"
 	if cp != nil {
 		name = cp.p.Name()
 		if cp.p.isSimple() {

@@ -45,6 +45,11 @@ type Defaults struct {
 	// InstanceWarmup is the group's default instance warmup: unset (0) by default, range
 	// 0–3600 s. Source: [doc] ec2-auto-scaling-default-instance-warmup.html.
 	InstanceWarmup time.Duration
+	// HealthCheckGracePeriod is how long after launch the group ignores failed health
+	// checks of an instance: 300 s when the group is created from the console, 0 from the
+	// CLI/SDK [doc] ec2-auto-scaling-health-checks.html. The model takes the console value;
+	// the asg platform owns health checks and replacement and reads it from here.
+	HealthCheckGracePeriod time.Duration
 	// ServiceScaleInCooldown and ServiceScaleOutCooldown are the ECS service auto scaling
 	// cooldowns. Source: "scale-in cooldown default 300 s" [doc] (ECS service auto scaling);
 	// Application Auto Scaling documents 300 s for the ECS scale-out cooldown too [doc]
@@ -82,6 +87,7 @@ func AWSDefaults() Defaults {
 		ScaleInThresholdRatio:            0.9,
 		SimpleCooldown:                   300 * time.Second,
 		InstanceWarmup:                   0,
+		HealthCheckGracePeriod:           300 * time.Second,
 		ServiceScaleInCooldown:           300 * time.Second,
 		ServiceScaleOutCooldown:          300 * time.Second,
 		CapacityTargetPercent:            100,
@@ -101,7 +107,7 @@ func (d Defaults) Scaled(timescale float64) (Defaults, error) {
 	}
 	for _, p := range []*time.Duration{&d.MetricPeriod, &d.BasicMetricPeriod, &d.HighResolutionPeriod,
 		&d.MetricDelay, &d.EvaluationInterval, &d.HighResolutionEvaluationInterval, &d.SimpleCooldown,
-		&d.InstanceWarmup, &d.ServiceScaleInCooldown, &d.ServiceScaleOutCooldown, &d.CapacityInstanceWarmup} {
+		&d.InstanceWarmup, &d.HealthCheckGracePeriod, &d.ServiceScaleInCooldown, &d.ServiceScaleOutCooldown, &d.CapacityInstanceWarmup} {
 		*p = scaleDuration(*p, timescale)
 	}
 	return d, nil

@@ -124,7 +124,8 @@ type Series struct {
 	m  *Metric
 	id string
 	// excludeBefore is the Unix-nanosecond instant before which this source's periods are
-	// left out of the aggregate: the end of its warm-up. Set by the Controller.
+	// left out of the aggregate: the end of its warm-up (math.MinInt64: none). Set by the
+	// Controller.
 	excludeBefore int64
 	ring          []bucket
 	last          int64 // newest period index written
@@ -166,7 +167,7 @@ func (m *Metric) seriesLocked(id string) *Series {
 	if s, ok := m.byID[id]; ok {
 		return s
 	}
-	s := &Series{m: m, id: id, ring: make([]bucket, m.cfg.Retention), last: math.MinInt64}
+	s := &Series{m: m, id: id, ring: make([]bucket, m.cfg.Retention), last: math.MinInt64, excludeBefore: math.MinInt64}
 	for i := range s.ring {
 		s.ring[i].idx = math.MinInt64
 	}
@@ -253,7 +254,7 @@ func (s *Series) Put(t time.Time, v float64) {
 // ExcludeBefore leaves out of the aggregate every period of this source that starts before
 // t: the instance's warm-up (or boot) has not finished by then. The zero time includes all.
 func (s *Series) ExcludeBefore(t time.Time) {
-	var ns int64
+	ns := int64(math.MinInt64)
 	if !t.IsZero() {
 		ns = t.UnixNano()
 	}

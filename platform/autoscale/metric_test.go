@@ -140,3 +140,20 @@ func TestStatisticNames(t *testing.T) {
 		t.Error("statistic names")
 	}
 }
+
+func TestMetricBeforeUnixEpoch(t *testing.T) {
+	// Periods are aligned with floor division, so instants before 1970 (a simulator's
+	// virtual clock may start at the zero time) land in the right period.
+	m := newTestMetric(t, time.Minute, -1)
+	at := time.Unix(-30, 0)
+	m.Put("i-1", at, 5)
+	if got := m.LatestVisible(time.Unix(0, 0), time.Minute); !got.Equal(time.Unix(-60, 0)) {
+		t.Errorf("LatestVisible = %v, want -60s", got.Unix())
+	}
+	if dp := m.Datapoint(time.Unix(-60, 0), time.Minute, Sum); !dp.OK || dp.Value != 5 {
+		t.Errorf("datapoint before 1970 = %+v", dp)
+	}
+	if m.Series("i-1").ID() != "i-1" {
+		t.Error("ID")
+	}
+}

@@ -104,7 +104,13 @@ func (t AdjustmentType) String() string {
 // becomes 1, between -1 and 0 becomes -1, below -1 is rounded up (-6.67 → -6). Then, if
 // minMagnitude > 0 and the change is smaller than it, the change is raised to ±minMagnitude
 // (e.g. 25 % of 4 with MinAdjustmentMagnitude 2 adds 2).
+//
+// The result is never negative; the group's min/max clamp comes after.
 func Adjust(current int, t AdjustmentType, adjustment, minMagnitude int) int {
+	return max(0, adjust(current, t, adjustment, minMagnitude))
+}
+
+func adjust(current int, t AdjustmentType, adjustment, minMagnitude int) int {
 	switch t {
 	case ExactCapacity:
 		return adjustment

@@ -71,6 +71,8 @@ func TestAdjust(t *testing.T) {
 	}{
 		{4, ChangeInCapacity, 2, 0, 6},
 		{4, ChangeInCapacity, -3, 0, 1},
+		{1, ChangeInCapacity, -3, 0, 0},
+		{1, PercentChangeInCapacity, -57, 57, 0},
 		{4, ExactCapacity, 9, 0, 9},
 		{127, PercentChangeInCapacity, 10, 0, 139}, // 12.7 → 12 (rounded down)
 		{3, PercentChangeInCapacity, 22, 0, 4},     // 0.66 → 1
@@ -133,7 +135,7 @@ func TestStepScalingValidate(t *testing.T) {
 }
 
 // FuzzStepScalingDecide checks that any policy that validates decides without panicking
-// and never proposes a negative capacity or a change without a reason.
+// and never proposes a negative capacity or a decision without a reason.
 func FuzzStepScalingDecide(f *testing.F) {
 	f.Add(0.0, 10.0, 1, 10.0, 2, int8(0), 5, 3, 55.0, 0)
 	f.Add(-10.0, 0.0, -20, 50.0, 100, int8(2), 1, 0, 30.0, 2)
@@ -148,8 +150,8 @@ func FuzzStepScalingDecide(f *testing.F) {
 		if d.Reason == "" {
 			t.Fatalf("no reason: %+v", d)
 		}
-		if d.Desired < 0 && p.AdjustmentType == PercentChangeInCapacity {
-			t.Fatalf("percent change below zero: %+v", d)
+		if d.Desired < 0 {
+			t.Fatalf("capacity below zero: %+v", d)
 		}
 	})
 }

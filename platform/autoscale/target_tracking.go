@@ -9,15 +9,19 @@ import (
 // TargetTracking is a target tracking scaling policy: it keeps the metric (e.g. average CPU
 // of in-service instances, or request count per target) at or below TargetValue.
 //
-// AWS behaviour modelled (as-scaling-target-tracking.html): the policy owns two alarms,
-// AlarmHigh (metric > target for ScaleOutDatapoints of as many one-minute datapoints) and
-// AlarmLow (metric < ScaleInThresholdRatio × target for ScaleInDatapoints of as many). It
-// scales out proportionally and fast, in gradually; missing data means no scaling;
-// instances in warm-up do not count in the metric and block scale-in; and capacity is
-// rounded conservatively ("we act conservatively by rounding up or down when determining
-// how many instances to add or remove"), which is why the metric can sit below the target
-// in small groups. Both directions use ⌈capacity × metric / target⌉: up-rounding adds
-// enough, and never removes so much that the metric would exceed the target.
+// AWS behaviour modelled: the policy keeps the metric "at, or close to" the target, adding
+// capacity in proportion to the metric as fast as it can and removing it more cautiously
+// (Application Auto Scaling, target-tracking-scaling-policy-overview.html); EC2 Auto Scaling
+// adds that it rounds the instance count conservatively, so small groups may sit visibly
+// below the target (as-scaling-target-tracking.html, "Considerations"). Here both
+// directions use ⌈capacity × metric / target⌉: rounding up adds enough and never removes
+// so much that the metric would exceed the target, so the metric settles at or below it.
+// The policy owns two alarms, AlarmHigh (metric > target for ScaleOutDatapoints of as many
+// datapoints) and AlarmLow (metric < ScaleInThresholdRatio × target for ScaleInDatapoints
+// of as many): the gap between the two thresholds is the tolerance band in which nothing
+// happens. Missing data means no scaling; instances in warm-up do not count in the metric
+// and block scale-in; with several target tracking policies, scale-in needs all of them
+// (ASGCombiner).
 type TargetTracking struct {
 	// PolicyName labels events.
 	PolicyName string
