@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand"
 	"sync"
-	"time"
 
 	"github.com/deploybench/deploybench/platform"
 )
@@ -119,7 +118,8 @@ func (b *Balancer) Clock() platform.Clock { return b.clock }
 func (b *Balancer) LCU() *LCURecorder { return b.lcu }
 
 // Register adds a target in the initial state and starts its health checks; it joins the
-// rotation once it passes InitialHealthyThreshold checks.
+// rotation once it passes InitialHealthyThreshold checks. An ID that is still registered,
+// draining included, cannot be registered again until it is removed.
 func (b *Balancer) Register(t Target) error {
 	if t.ID == "" {
 		return errors.New("lb: Register: target ID is empty")
@@ -326,6 +326,3 @@ func stop(t *platform.Timer) {
 		*t = nil
 	}
 }
-
-// now is the balancer's clock reading.
-func (b *Balancer) now() time.Time { return b.clock.Now() }

@@ -114,6 +114,7 @@ func NewProxy(b *Balancer, cfg ProxyConfig) (*Proxy, error) {
 		Transport:    p.transport,
 		ErrorHandler: p.errorHandler,
 		ErrorLog:     log.New(io.Discard, "", 0),
+		BufferPool:   bufferPool{},
 	}
 	return p, nil
 }
@@ -307,6 +308,14 @@ func (p *Proxy) shutdown(ctx context.Context) error {
 	p.transport.CloseIdleConnections()
 	return errors.Join(err, p.b.Close())
 }
+
+// bufferPool reuses the proxy's copy buffers; without it every request allocates 32 KiB.
+type bufferPool struct{}
+
+var copyBuffers = sync.Pool{New: func() any { return make([]byte, 32<<10) }}
+
+func (bufferPool) Get() []byte  { return copyBuffers.Get().([]byte) }
+func (bufferPool) Put(b []byte) { copyBuffers.Put(b) }
 
 // countingWriter records the status and body bytes written to the client.
 type countingWriter struct {

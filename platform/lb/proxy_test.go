@@ -457,3 +457,28 @@ func TestLCURecorder(t *testing.T) {
 		t.Errorf("LCU = %v, want ≈0.00133 (new connections dominate)", lcu)
 	}
 }
+
+func TestProxyClientGoneIs460(t *testing.T) {
+	a := newGated(t, "a")
+	px, b, _ := startProxy(t, Config{}, ProxyConfig{}, nil)
+	if err := b.Register(targetOf("a", a.srv)); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, "GET", px.URL(), nil)
+	errc := make(chan error, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		errc <- err
+	}()
+	<-a.arrived
+	cancel()
+	<-errc
+	waitFor(t, "460 recorded", func() bool { return b.Stats().Status[StatusClientClosed] == 1 })
+	if st := b.Stats(); st.InFlight != 0 || st.Targets[0].ELB[StatusClientClosed] != 1 {
+		t.Errorf("stats after client left: %+v", st)
+	}
+}
