@@ -276,13 +276,16 @@ func TestControllerWarmupExcludesNewInstances(t *testing.T) {
 type fixedGroup struct {
 	mu      sync.Mutex
 	desired int
+	stuck   bool // ignore SetDesired, as a service whose count does not move
 	insts   []InstanceState
 }
 
 func (g *fixedGroup) Desired() int { g.mu.Lock(); defer g.mu.Unlock(); return g.desired }
 func (g *fixedGroup) SetDesired(n int, _ string) {
 	g.mu.Lock()
-	g.desired = n
+	if !g.stuck {
+		g.desired = n
+	}
 	g.mu.Unlock()
 }
 func (g *fixedGroup) Instances() []InstanceState { return g.insts }
@@ -440,3 +443,44 @@ func (stoppedClock) AfterFunc(time.Duration, func()) platform.Timer {
 type stoppedTimer struct{}
 
 func (stoppedTimer) Stop() bool { return false }
+
+func TestControllerServiceCombiner(t *testing.T) {
+	clock := clocktest.New(epoch)
+	cpu := newTestMetric(t, time.Minute, -1)
+	req := newTestMetric(t, time.Minute, -1)
+	g := &fixedGroup{desired: 4, stuck: true}
+	for i := 0; i < 4; i++ {
+		g.insts = append(g.insts, InstanceState{ID: fmt.Sprintf("t-%d", i), InServiceAt: epoch.Add(-time.Hour)})
+	}
+	for m := 0; m < 40; m++ {
+		at := epoch.Add(time.Duration(m) * time.Minute)
+		perTarget := 900.0 // at the request policy's scale-in threshold (0.9 × 1000): not below
+		if m >= 15 {
+			perTarget = 100
+		}
+		for _, st := range g.insts {
+			cpu.Put(st.ID, at, 10)
+			req.Put(st.ID, at, perTarget)
+		}
+	}
+	rec := &recorder{}
+	c, err := NewController(clock, g, Options{MinSize: 1, MaxSize: 10, Combiner: NewServiceCombiner(AWSDefaults(), 1),
+		Metrics: Metrics{"cpu": cpu, "req": req}, Observer: rec.observe},
+		TargetTracking{PolicyName: "cpu", Metric: "cpu", TargetValue: 50, ScaleInDatapoints: 3},
+		TargetTracking{PolicyName: "req", Metric: "req", Statistic: SumPerSource, TargetValue: 1000, ScaleInDatapoints: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Stop()
+	clock.Advance(30 * time.Minute)
+	// CPU wants to scale in from 00:03; requests agree only once three datapoints below
+	// 900 are in (periods 15, 16, 17 → 00:18). The service's count does not move, so the
+	// 300 s scale-in cooldown shows as the gap to the next attempt.
+	s := rec.scales()
+	if len(s) < 2 || !s[0].Time.Equal(epoch.Add(18*time.Minute)) || !s[1].Time.Equal(epoch.Add(23*time.Minute)) || s[0].To != 1 {
+		t.Errorf("service scale-ins = %v, want 4->1 at 00:18:00 and again at 00:23:00\n%s", s, rec.log())
+	}
+}
