@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand"
 	"sync"
+	"time"
 
 	"github.com/deploybench/deploybench/platform"
 )
@@ -42,6 +43,11 @@ type entry struct {
 	succ     int // consecutive successful health checks
 	fail     int // consecutive failed health checks
 	probing  bool
+
+	// Slow start: the target ramps up between slowFrom and slowUntil; credit accumulates
+	// its fractional share of round-robin turns.
+	slowFrom, slowUntil time.Time
+	credit              float64
 
 	hcTimer    platform.Timer
 	drainTimer platform.Timer
@@ -211,6 +217,10 @@ func (b *Balancer) removeLocked(e *entry, why string) {
 func (b *Balancer) setStateLocked(e *entry, to State, reason string) {
 	from := e.state
 	e.state, e.reason = to, reason
+	e.slowFrom, e.slowUntil, e.credit = time.Time{}, time.Time{}, 0
+	if to == Healthy {
+		b.maybeSlowStartLocked(e)
+	}
 	b.eventLocked(e, from, to, reason)
 	b.rebuildLocked()
 }
@@ -287,6 +297,8 @@ type TargetState struct {
 	State    State  `json:"state"`
 	Reason   string `json:"reason,omitempty"`
 	InFlight int64  `json:"in_flight"`
+	// SlowStart is true while the target ramps up after turning healthy.
+	SlowStart bool `json:"slow_start,omitempty"`
 }
 
 // Targets returns the registered targets (including draining ones) in registration order.
@@ -295,7 +307,8 @@ func (b *Balancer) Targets() []TargetState {
 	defer b.mu.Unlock()
 	out := make([]TargetState, len(b.targets))
 	for i, e := range b.targets {
-		out[i] = TargetState{Target: e.t, State: e.state, Reason: e.reason, InFlight: e.inflight}
+		out[i] = TargetState{Target: e.t, State: e.state, Reason: e.reason, InFlight: e.inflight,
+			SlowStart: b.clock.Now().Before(e.slowUntil)}
 	}
 	return out
 }

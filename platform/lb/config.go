@@ -16,6 +16,9 @@ type Config struct {
 	// requests. Zero means the default (300 s); a negative value means no delay: the target
 	// is removed at once and its in-flight requests are cut.
 	DeregistrationDelay time.Duration `yaml:"deregistration_delay" json:"deregistration_delay"`
+	// SlowStart, if positive, ramps a target that turns healthy from no requests up to its
+	// fair share over this long (round_robin only). Zero (the default) turns it off.
+	SlowStart time.Duration `yaml:"slow_start" json:"slow_start"`
 	// RoutingMinHealthy is the minimum healthy target count below which the balancer fails
 	// open (routes to unhealthy targets as well). Zero means the default, 1.
 	RoutingMinHealthy int `yaml:"routing_min_healthy" json:"routing_min_healthy"`
@@ -120,6 +123,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("lb: health_check.path: %q must start with /", h.Path)
 	case c.RoutingMinHealthy < 1:
 		return fmt.Errorf("lb: routing_min_healthy: %d must be at least 1", c.RoutingMinHealthy)
+	case c.SlowStart < 0:
+		return fmt.Errorf("lb: slow_start: %v must not be negative (0 = off, ALB allows 30s–15m)", c.SlowStart)
+	case c.SlowStart > 0 && c.Algorithm != RoundRobin:
+		return fmt.Errorf("lb: slow_start: modelled for %s only, not %s (set slow_start: 0 or algorithm: %s)", RoundRobin, c.Algorithm, RoundRobin)
 	case c.Timescale < 0:
 		return fmt.Errorf("lb: timescale: %v must be positive (1 = real time, 60 = one platform minute per second)", c.Timescale)
 	}
@@ -146,6 +153,9 @@ func (c Config) EffectiveInterval() time.Duration {
 func (c Config) EffectiveTimeout() time.Duration {
 	return c.scale(c.WithDefaults().HealthCheck.Timeout)
 }
+
+// EffectiveSlowStart is the slow-start duration after time compression; 0 means off.
+func (c Config) EffectiveSlowStart() time.Duration { return c.scale(c.SlowStart) }
 
 // EffectiveDeregistrationDelay is the deregistration delay after time compression; 0
 // means none.

@@ -47,6 +47,9 @@ const (
 	// target-group-health-checks.html ("If a target group contains only unhealthy
 	// registered targets, the load balancer routes requests to all those targets").
 	DefaultRoutingMinHealthy = 1
+	// DefaultSlowStart is slow_start.duration_seconds: 0 turns slow start off.
+	// Source: load-balancer-target-groups.html#slow-start-mode (default 0, range 30–900 s).
+	DefaultSlowStart = 0 * time.Second
 	// DefaultLCUPeriod is the length of one LCU sample; pricing averages samples per hour.
 	// Not an AWS setting: one minute resolves the "active connections per minute" dimension.
 	DefaultLCUPeriod = time.Minute

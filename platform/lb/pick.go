@@ -46,6 +46,9 @@ func (b *Balancer) chooseLocked() int {
 	case WeightedRandom:
 		return b.weightedRandomLocked(n)
 	default:
+		if b.cfg.SlowStart > 0 {
+			return b.roundRobinSlowStartLocked(n, b.clock.Now())
+		}
 		i := int(b.next % uint64(n))
 		b.next++
 		return i
