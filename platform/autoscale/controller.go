@@ -137,8 +137,9 @@ type Controller struct {
 	warmup   time.Duration
 	interval time.Duration
 	policies []*ctlPolicy
-	metrics  []*Metric // distinct, for warm-up exclusion
+	metrics  []*Metric // distinct, for warm-up exclusion and pruning
 	ds       []Decision
+	prune    int64 // ticks between Metric.Prune calls
 
 	mu         sync.Mutex
 	started    bool
@@ -221,6 +222,11 @@ func NewController(clock platform.Clock, group Group, opts Options, policies ...
 		}
 	}
 	c.ds = make([]Decision, len(c.policies))
+	c.prune = 1
+	for _, m := range c.metrics {
+		window := time.Duration(m.Config().Retention) * m.Config().Period
+		c.prune = max(c.prune, int64(window/c.interval))
+	}
 	return c, nil
 }
 
@@ -299,6 +305,15 @@ func (c *Controller) tick() {
 	c.ticks++
 	now := c.clock.Now()
 	c.step(now)
+	if c.ticks%c.prune == 0 {
+		live := make(map[string]bool)
+		for _, st := range c.group.Instances() {
+			live[st.ID] = true
+		}
+		for _, m := range c.metrics {
+			m.Prune(now, live)
+		}
+	}
 	// Schedule against the start time so wall-clock lateness does not accumulate.
 	next := c.start.Add(time.Duration(c.ticks+1) * c.interval).Sub(c.clock.Now())
 	c.timer = c.clock.AfterFunc(max(next, 0), c.tick)

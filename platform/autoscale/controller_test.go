@@ -292,8 +292,7 @@ func (g *fixedGroup) Instances() []InstanceState { return g.insts }
 
 func TestControllerSimpleScalingStaircase(t *testing.T) {
 	clock := clocktest.New(epoch)
-	m := newTestMetric(t, time.Minute, 0) // default delay: 2 min
-	m, _ = NewMetric(MetricConfig{Name: "CPUUtilization"})
+	m := newTestMetric(t, time.Minute, 0) // 0: the default 2-minute delay
 	g := newTestGroup(t, clock, m, 1, time.Minute, time.Second)
 	g.setDemand(250)
 	rec := &recorder{}
@@ -333,6 +332,14 @@ func TestControllerSimpleScalingStaircase(t *testing.T) {
 		}
 	}
 	checkGolden(t, "simple_scaling_staircase", rec.log())
+	// An hour later the terminated instances' series have aged out and been pruned.
+	clock.Advance(70 * time.Minute)
+	m.mu.Lock()
+	left := len(m.series)
+	m.mu.Unlock()
+	if left != 1 {
+		t.Errorf("%d series left after pruning, want 1 (the remaining instance)", left)
+	}
 }
 
 func TestControllerClampsAndStop(t *testing.T) {

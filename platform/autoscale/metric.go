@@ -197,16 +197,18 @@ func (m *Metric) Remove(id string) {
 	}
 }
 
-// Prune removes sources that have reported nothing within the retention window before
-// now, so that a month of instance churn does not grow the store. It reports how many.
-func (m *Metric) Prune(now time.Time) int {
+// Prune removes sources that have reported, but nothing within the retention window
+// before now, except those in keep (which may be nil), so that a month of instance churn
+// does not grow the store. The Controller calls it once per retention window, keeping the
+// group's current instances. It reports how many it removed.
+func (m *Metric) Prune(now time.Time, keep map[string]bool) int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	oldest := floorDiv(now.UnixNano(), m.period) - int64(m.cfg.Retention)
 	kept := m.series[:0]
 	n := 0
 	for _, s := range m.series {
-		if s.last < oldest {
+		if s.last != math.MinInt64 && s.last < oldest && !keep[s.id] {
 			s.removed = true
 			delete(m.byID, s.id)
 			n++
@@ -230,11 +232,19 @@ func (m *Metric) Dropped() int64 {
 func (s *Series) ID() string { return s.id }
 
 // Put records sample v at t. Samples older than the retention window, or NaN/Inf, are
-// dropped (counted by Metric.Dropped). Put on a removed series is ignored.
+// dropped (counted by Metric.Dropped). A series that was removed or pruned comes back on
+// its next Put, unless a new series took its id meanwhile (then the sample is dropped).
 func (s *Series) Put(t time.Time, v float64) {
 	m := s.m
 	idx := floorDiv(t.UnixNano(), m.period)
 	m.mu.Lock()
+	if s.removed {
+		if _, taken := m.byID[s.id]; !taken {
+			s.removed = false
+			m.byID[s.id] = s
+			m.series = append(m.series, s)
+		}
+	}
 	if s.removed || math.IsNaN(v) || math.IsInf(v, 0) || (s.last != math.MinInt64 && idx <= s.last-int64(len(s.ring))) {
 		m.dropped++
 		m.mu.Unlock()

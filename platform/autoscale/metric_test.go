@@ -108,18 +108,34 @@ func TestMetricRetentionAndPrune(t *testing.T) {
 		t.Errorf("overwritten period = %+v, want missing", dp)
 	}
 	m.Put("b", epoch.Add(14*time.Minute), 1)
-	if n := m.Prune(epoch.Add(17 * time.Minute)); n != 0 {
+	m.Series("never-reported")
+	if n := m.Prune(epoch.Add(17*time.Minute), nil); n != 0 {
 		t.Errorf("Prune removed %d fresh series", n)
 	}
-	if n := m.Prune(epoch.Add(30 * time.Minute)); n != 2 {
-		t.Errorf("Prune removed %d, want 2", n)
+	if n := m.Prune(epoch.Add(30*time.Minute), map[string]bool{"b": true}); n != 1 {
+		t.Errorf("Prune removed %d, want 1 (a; b is kept, never-reported has no data)", n)
+	}
+	if n := m.Prune(epoch.Add(30*time.Minute), nil); n != 1 {
+		t.Errorf("Prune removed %d, want 1 (b)", n)
 	}
 	m.Remove("none")
 	s := m.Series("c")
 	m.Remove("c")
+	if dp := m.Datapoint(epoch.Add(14*time.Minute), time.Minute, SampleCount); dp.OK {
+		t.Errorf("pruned series still counted: %+v", dp)
+	}
+	// A handle kept by a producer revives its series on the next Put...
 	s.Put(epoch.Add(30*time.Minute), 1)
-	if dp := m.Datapoint(epoch.Add(30*time.Minute), time.Minute, SampleCount); dp.OK {
-		t.Errorf("removed series still counted: %+v", dp)
+	if dp := m.Datapoint(epoch.Add(30*time.Minute), time.Minute, SampleCount); !dp.OK || dp.Value != 1 {
+		t.Errorf("revived series = %+v, want 1 sample", dp)
+	}
+	// ...unless a new series took the id.
+	m.Remove("c")
+	fresh := m.Series("c")
+	s.Put(epoch.Add(30*time.Minute), 1)
+	fresh.Put(epoch.Add(30*time.Minute), 2)
+	if dp := m.Datapoint(epoch.Add(30*time.Minute), time.Minute, Sum); dp.Value != 2 {
+		t.Errorf("stale handle wrote into the new series: %+v", dp)
 	}
 }
 
