@@ -3,7 +3,7 @@ package pricing
 import (
 	"fmt"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -55,7 +55,8 @@ type Filter struct {
 	Limit         int      // 0 = all
 }
 
-// Match is one selected instance type with its on-demand price in the region.
+// Match is one selected instance type with its on-demand price in the region. Its
+// OnDemand map is the catalog's own: read it, do not modify it.
 type Match struct {
 	Instance
 	PricePerHour float64
@@ -194,47 +195,56 @@ func (c *Catalog) Select(region string, f Filter) ([]Match, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	var out []Match
+	// Sort small (pointer, price) pairs and build the result after the limit: Match
+	// values are large and swapping them dominated the cost of Select.
+	type cand struct {
+		in *Instance
+		p  float64
+	}
+	var cs []cand
 	for _, t := range c.types {
 		in := c.byType[t]
 		p, ok := in.OnDemand[region]
 		if !ok || !f.Matches(in) || (f.MaxPrice > 0 && p > f.MaxPrice) {
 			continue
 		}
-		out = append(out, Match{Instance: *in, PricePerHour: p})
+		cs = append(cs, cand{in, p})
 	}
-	if len(out) == 0 {
+	if len(cs) == 0 {
 		return nil, fmt.Errorf("%w in %s: %s", ErrNoMatch, region, f)
 	}
-	less := func(a, b Match) int {
+	byPrice := func(a, b cand) int {
 		switch {
-		case a.PricePerHour != b.PricePerHour:
-			return cmpF(a.PricePerHour, b.PricePerHour)
-		case a.VCPUs != b.VCPUs:
-			return a.VCPUs - b.VCPUs
-		case a.MemoryMiB != b.MemoryMiB:
-			return a.MemoryMiB - b.MemoryMiB
+		case a.p != b.p:
+			return cmpF(a.p, b.p)
+		case a.in.VCPUs != b.in.VCPUs:
+			return a.in.VCPUs - b.in.VCPUs
+		case a.in.MemoryMiB != b.in.MemoryMiB:
+			return a.in.MemoryMiB - b.in.MemoryMiB
 		}
-		return strings.Compare(a.Type, b.Type)
+		return strings.Compare(a.in.Type, b.in.Type)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
+	slices.SortFunc(cs, func(a, b cand) int {
 		switch f.Sort {
 		case SortVCPU:
-			if a.VCPUs != b.VCPUs {
-				return a.VCPUs < b.VCPUs
+			if a.in.VCPUs != b.in.VCPUs {
+				return a.in.VCPUs - b.in.VCPUs
 			}
 		case SortMemory:
-			if a.MemoryMiB != b.MemoryMiB {
-				return a.MemoryMiB < b.MemoryMiB
+			if a.in.MemoryMiB != b.in.MemoryMiB {
+				return a.in.MemoryMiB - b.in.MemoryMiB
 			}
 		case SortName:
-			return a.Type < b.Type
+			return strings.Compare(a.in.Type, b.in.Type)
 		}
-		return less(a, b) < 0
+		return byPrice(a, b)
 	})
-	if f.Limit > 0 && len(out) > f.Limit {
-		out = out[:f.Limit]
+	if f.Limit > 0 && len(cs) > f.Limit {
+		cs = cs[:f.Limit]
+	}
+	out := make([]Match, len(cs))
+	for i, x := range cs {
+		out[i] = Match{Instance: *x.in, PricePerHour: x.p}
 	}
 	return out, nil
 }

@@ -68,6 +68,7 @@ func Breakeven(book *pricing.Book, w Workload, o Options, platforms []Platform, 
 		platforms = Platforms
 	}
 	a := &Analysis{Platforms: platforms}
+	o.miChoice = map[int]string{}
 	cheapest := func(rps float64) (Point, error) {
 		pt := Point{RPS: rps}
 		best := math.Inf(1)

@@ -83,6 +83,10 @@ type Options struct {
 	API               billing.APIKind // Lambda's front door; default HTTP API
 	BytesPerRequest   float64         // default 2,048
 	NewConnPerRequest float64         // new client connections per request; default 0 (keep-alive)
+
+	// miChoice memoises ECS MI's instance choice by task count within one Breakeven
+	// (same book and options throughout), which otherwise dominates its run time.
+	miChoice map[int]string
 }
 
 func (o Options) withDefaults(w Workload) (Options, error) {
@@ -297,9 +301,15 @@ func ecsUsage(book *pricing.Book, e *Estimate, u *billing.Usage, p Platform, rps
 	if p == ECSMI {
 		typ = o.MIInstanceType
 		if typ == "" {
+			typ = o.miChoice[tasks]
+		}
+		if typ == "" {
 			var err error
 			if typ, err = CheapestForTasks(book, tasks, o.TaskVCPU, o.TaskMemoryGB, o.Purchase); err != nil {
 				return err
+			}
+			if o.miChoice != nil {
+				o.miChoice[tasks] = typ
 			}
 		}
 	}
