@@ -171,6 +171,9 @@ func NewController(clock platform.Clock, group Group, opts Options, policies ...
 		return nil, fmt.Errorf("autoscale: MinSize: must be ≥ 0, got %d", opts.MinSize)
 	case opts.MaxSize < opts.MinSize:
 		return nil, fmt.Errorf("autoscale: MaxSize: must be ≥ MinSize=%d, got %d", opts.MinSize, opts.MaxSize)
+	case opts.InstanceWarmup > time.Hour:
+		// AWS accepts 0–3600 s for the default instance warmup.
+		return nil, fmt.Errorf("autoscale: InstanceWarmup: must be at most 3600s, got %v", opts.InstanceWarmup)
 	}
 	if opts.Combiner == nil {
 		opts.Combiner = ASGCombiner{}
@@ -201,7 +204,7 @@ func NewController(clock platform.Clock, group Group, opts Options, policies ...
 		}
 		cp := &ctlPolicy{p: p, metric: m}
 		for _, a := range p.Alarms() {
-			if err := c.checkAlarm(p, a, m, d); err != nil {
+			if err := checkAlarm(p, a, m); err != nil {
 				return nil, err
 			}
 			every := a.evaluationInterval(d)
@@ -230,7 +233,10 @@ func NewController(clock platform.Clock, group Group, opts Options, policies ...
 	return c, nil
 }
 
-func (c *Controller) checkAlarm(p Policy, a AlarmConfig, m *Metric, d Defaults) error {
+// checkAlarm validates a as evaluated against m: its period must be a whole number of the
+// metric's periods (choose a timescale that divides both evenly) and the metric must
+// retain the whole evaluation range plus the delay.
+func checkAlarm(p Policy, a AlarmConfig, m *Metric) error {
 	if err := a.Validate(); err != nil {
 		return fmt.Errorf("autoscale: policy %q: %w", p.Name(), err)
 	}

@@ -397,6 +397,7 @@ func TestNewControllerErrors(t *testing.T) {
 	}{
 		{"min negative", Options{MinSize: -1, MaxSize: 1, Metrics: ms}, nil, "MinSize"},
 		{"max below min", Options{MinSize: 3, MaxSize: 1, Metrics: ms}, nil, "MaxSize"},
+		{"warmup too long", Options{MaxSize: 1, InstanceWarmup: 2 * time.Hour, Metrics: ms}, nil, "InstanceWarmup"},
 		{"bad timescale", Options{MaxSize: 1, Timescale: -2, Metrics: ms}, nil, "timescale"},
 		{"unknown metric", Options{MaxSize: 1, Metrics: ms}, []Policy{TargetTracking{PolicyName: "x", Metric: "nope", TargetValue: 1}}, "Metric"},
 		{"no metrics", Options{MaxSize: 1}, []Policy{tt}, "Metric"},
