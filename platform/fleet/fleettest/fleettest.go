@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/deploybench/deploybench/platform"
 	"github.com/deploybench/deploybench/platform/fleet"
 )
 
@@ -242,4 +243,22 @@ func States(f *fleet.Fleet) string {
 		s += fmt.Sprintf("%s:%s", in.ID, in.State)
 	}
 	return s
+}
+
+// CheckEvents fails t unless the kinds appear in evs in this order (others may come
+// between them).
+func CheckEvents(t testing.TB, evs []platform.Event, kinds ...string) {
+	t.Helper()
+	i := 0
+	for _, e := range evs {
+		if i < len(kinds) && e.Kind == kinds[i] {
+			i++
+		}
+	}
+	if i < len(kinds) {
+		t.Errorf("events lack %q (in order %v); got:", kinds[i], kinds)
+		for _, e := range evs {
+			t.Logf("  %s %s %s %s", e.At.Format("15:04:05.000"), e.Kind, e.Instance, e.Detail)
+		}
+	}
 }
