@@ -15,10 +15,6 @@ func TestConfigDefaults(t *testing.T) {
 		c.RoutingMinHealthy != 1 || c.Timescale != 1 {
 		t.Errorf("defaults = %+v", c)
 	}
-	p := ProxyConfig{}.WithDefaults()
-	if p.Addr != "127.0.0.1:0" || p.IdleTimeout != time.Minute || p.TargetTimeout != time.Minute || p.ConnectTimeout != 10*time.Second {
-		t.Errorf("proxy defaults = %+v", p)
-	}
 }
 
 func TestConfigValidate(t *testing.T) {

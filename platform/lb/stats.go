@@ -144,14 +144,6 @@ func (s *statsBook) record(c *targetCounters, o Outcome) {
 	c.Codes.add(o.Status)
 }
 
-// addBytes counts the bytes of a request the balancer answered itself (503).
-func (b *Balancer) addBytes(n int64) {
-	b.mu.Lock()
-	b.stats.bytes += n
-	b.mu.Unlock()
-	b.lcu.Bytes(n)
-}
-
 // Stats returns a snapshot of the counters.
 func (b *Balancer) Stats() Stats {
 	b.mu.Lock()

@@ -1,8 +1,9 @@
-package lb
+package frontdoor
 
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/deploybench/deploybench/platform/clocktest"
+	"github.com/deploybench/deploybench/platform/lb"
 )
 
 // backend is a real HTTP server on 127.0.0.1 that answers with its name.
@@ -28,16 +30,16 @@ func backend(t testing.TB, name string, h http.HandlerFunc) *httptest.Server {
 	return s
 }
 
-func targetOf(id string, s *httptest.Server) Target {
-	return Target{ID: id, Addr: s.Listener.Addr().String()}
+func targetOf(id string, s *httptest.Server) lb.Target {
+	return lb.Target{ID: id, Addr: s.Listener.Addr().String()}
 }
 
 // startProxy starts a proxy on a fake clock with health checks disabled (targets are in
 // service at once) unless a prober is given.
-func startProxy(t testing.TB, cfg Config, pcfg ProxyConfig, p Prober) (*Proxy, *Balancer, *clocktest.Clock) {
+func startProxy(t testing.TB, cfg lb.Config, pcfg Config, p lb.Prober) (*Proxy, *lb.Balancer, *clocktest.Clock) {
 	t.Helper()
 	c := clocktest.New(t0)
-	b, err := New(cfg, c, p)
+	b, err := lb.New(cfg, c, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,6 +63,16 @@ func get(t testing.TB, client *http.Client, url string) (int, string) {
 	return resp.StatusCode, string(body)
 }
 
+func TestConfigDefaults(t *testing.T) {
+	c := Config{}.WithDefaults()
+	if c.Addr != "127.0.0.1:0" || c.IdleTimeout != time.Minute || c.TargetTimeout != time.Minute || c.ConnectTimeout != 10*time.Second {
+		t.Errorf("defaults = %+v", c)
+	}
+	if err := (Config{IdleTimeout: -1}).Validate(); err == nil || !strings.Contains(err.Error(), "idle_timeout") {
+		t.Errorf("Validate of negative idle timeout = %v", err)
+	}
+}
+
 func TestProxyForwards(t *testing.T) {
 	var gotHost, gotXFF string
 	be := backend(t, "a", func(w http.ResponseWriter, r *http.Request) {
@@ -68,7 +80,7 @@ func TestProxyForwards(t *testing.T) {
 		body, _ := io.ReadAll(r.Body)
 		fmt.Fprintf(w, "a:%s:%s", r.URL.Path, body)
 	})
-	px, b, _ := startProxy(t, Config{}, ProxyConfig{}, nil)
+	px, b, _ := startProxy(t, lb.Config{}, Config{}, nil)
 	if err := b.Register(targetOf("a", be)); err != nil {
 		t.Fatal(err)
 	}
@@ -130,19 +142,19 @@ func TestProxyErrorStatuses(t *testing.T) {
 	})
 	tests := []struct {
 		name   string
-		target *Target
+		target *lb.Target
 		want   int
 		byELB  bool
 	}{
 		{"no target: 503", nil, 503, true},
-		{"refused: 502", &Target{ID: "closed", Addr: closedPort(t)}, 502, true},
-		{"reset: 502", &Target{ID: "reset", Addr: reset.Listener.Addr().String()}, 502, true},
-		{"too slow: 504", &Target{ID: "slow", Addr: slow.Listener.Addr().String()}, 504, true},
-		{"target's own 500 passes through", &Target{ID: "failing", Addr: failing.Listener.Addr().String()}, 500, false},
+		{"refused: 502", &lb.Target{ID: "closed", Addr: closedPort(t)}, 502, true},
+		{"reset: 502", &lb.Target{ID: "reset", Addr: reset.Listener.Addr().String()}, 502, true},
+		{"too slow: 504", &lb.Target{ID: "slow", Addr: slow.Listener.Addr().String()}, 504, true},
+		{"target's own 500 passes through", &lb.Target{ID: "failing", Addr: failing.Listener.Addr().String()}, 500, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			px, b, _ := startProxy(t, Config{}, ProxyConfig{TargetTimeout: 200 * time.Millisecond}, nil)
+			px, b, _ := startProxy(t, lb.Config{}, Config{TargetTimeout: 200 * time.Millisecond}, nil)
 			if tt.target != nil {
 				if err := b.Register(*tt.target); err != nil {
 					t.Fatal(err)
@@ -219,7 +231,7 @@ func TestProxyDrainLetsInFlightFinish(t *testing.T) {
 	a := newGated(t, "a")
 	bsrv := backend(t, "b", nil)
 	log := &eventLog{}
-	px, b, _ := startProxy(t, Config{Observer: log.observe}, ProxyConfig{}, nil)
+	px, b, _ := startProxy(t, lb.Config{Observer: log.observe}, Config{}, nil)
 	if err := b.Register(targetOf("a", a.srv)); err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +248,7 @@ func TestProxyDrainLetsInFlightFinish(t *testing.T) {
 			t.Fatalf("request %d during drain went to %q (%d), want b", i, body, code)
 		}
 	}
-	if s := stateOf(b, "a"); s != Draining {
+	if s := stateOf(b, "a"); s != lb.Draining {
 		t.Fatalf("a is %v while its request runs, want draining", s)
 	}
 	a.open()
@@ -244,17 +256,17 @@ func TestProxyDrainLetsInFlightFinish(t *testing.T) {
 	if r.err != nil || r.code != 200 || r.body != "a" {
 		t.Fatalf("in-flight request: %+v, want 200 from a", r)
 	}
-	waitFor(t, "a removed", func() bool { return stateOf(b, "a") == Unused })
+	waitFor(t, "a removed", func() bool { return stateOf(b, "a") == lb.Unused })
 	evs := log.all()
 	last := evs[len(evs)-1]
-	if last.Target.ID != "a" || last.To != Unused || !strings.Contains(last.Reason, "drained") {
+	if last.Target.ID != "a" || last.To != lb.Unused || !strings.Contains(last.Reason, "drained") {
 		t.Errorf("last event %+v", last)
 	}
 }
 
 func TestProxyDrainDelayCutsRequests(t *testing.T) {
 	a := newGated(t, "a")
-	px, b, c := startProxy(t, Config{}, ProxyConfig{}, nil)
+	px, b, c := startProxy(t, lb.Config{}, Config{}, nil)
 	if err := b.Register(targetOf("a", a.srv)); err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +279,7 @@ func TestProxyDrainDelayCutsRequests(t *testing.T) {
 		t.Errorf("new request while the only target drains: %d, want 503", code)
 	}
 	c.Advance(299 * time.Second)
-	if s := stateOf(b, "a"); s != Draining {
+	if s := stateOf(b, "a"); s != lb.Draining {
 		t.Fatalf("a is %v before the delay ends", s)
 	}
 	c.Advance(time.Second)
@@ -275,7 +287,7 @@ func TestProxyDrainDelayCutsRequests(t *testing.T) {
 	if r.err != nil || r.code != 502 {
 		t.Errorf("request cut by the expired delay: %+v, want 502", r)
 	}
-	if s := stateOf(b, "a"); s != Unused {
+	if s := stateOf(b, "a"); s != lb.Unused {
 		t.Errorf("a is %v after the delay, want removed", s)
 	}
 }
@@ -290,14 +302,14 @@ func TestProxyLeastOutstandingPrefersIdle(t *testing.T) {
 		minBusyShare float64
 		maxBusyShare float64
 	}{
-		{LeastOutstandingRequests, 0, 0.1},
-		{RoundRobin, 0.4, 0.6},
+		{lb.LeastOutstandingRequests, 0, 0.1},
+		{lb.RoundRobin, 0.4, 0.6},
 	}
 	for _, tt := range tests {
 		t.Run(tt.algo, func(t *testing.T) {
 			busy := newGated(t, "busy")
 			idle := backend(t, "idle", nil)
-			px, b, _ := startProxy(t, Config{Algorithm: tt.algo}, ProxyConfig{}, nil)
+			px, b, _ := startProxy(t, lb.Config{Algorithm: tt.algo}, Config{}, nil)
 			if err := b.Register(targetOf("busy", busy.srv)); err != nil {
 				t.Fatal(err)
 			}
@@ -343,7 +355,7 @@ func TestProxyLeastOutstandingPrefersIdle(t *testing.T) {
 }
 
 func TestProxyIdleTimeoutClosesClientConnection(t *testing.T) {
-	px, _, _ := startProxy(t, Config{}, ProxyConfig{IdleTimeout: 100 * time.Millisecond}, nil)
+	px, _, _ := startProxy(t, lb.Config{}, Config{IdleTimeout: 100 * time.Millisecond}, nil)
 	conn, err := net.Dial("tcp", px.Addr())
 	if err != nil {
 		t.Fatal(err)
@@ -367,13 +379,13 @@ func TestHTTPProber(t *testing.T) {
 	sick := backend(t, "sick", func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no", http.StatusServiceUnavailable)
 	})
-	cfg := Config{HealthCheck: HealthCheck{Path: "/healthz", Matcher: "200-299"}}
+	cfg := lb.Config{HealthCheck: lb.HealthCheck{Path: "/healthz", Matcher: "200-299"}}
 	prober, err := NewHTTPProber(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	b, c := newBalancer(t, cfg, prober)
-	for _, tg := range []Target{targetOf("ok", ok), targetOf("sick", sick), {ID: "gone", Addr: closedPort(t)}} {
+	for _, tg := range []lb.Target{targetOf("ok", ok), targetOf("sick", sick), {ID: "gone", Addr: closedPort(t)}} {
 		if err := b.Register(tg); err != nil {
 			t.Fatal(err)
 		}
@@ -381,8 +393,8 @@ func TestHTTPProber(t *testing.T) {
 	c.Advance(30 * time.Second) // two checks each
 	want := map[string][2]string{
 		"ok":   {"healthy", ""},
-		"sick": {"unhealthy", ReasonResponseCodeMismatch},
-		"gone": {"unhealthy", ReasonFailedHealthChecks},
+		"sick": {"unhealthy", lb.ReasonResponseCodeMismatch},
+		"gone": {"unhealthy", lb.ReasonFailedHealthChecks},
 	}
 	for _, ts := range b.Targets() {
 		w := want[ts.Target.ID]
@@ -394,19 +406,19 @@ func TestHTTPProber(t *testing.T) {
 
 func TestHTTPProberTimeout(t *testing.T) {
 	hang := newGated(t, "hang")
-	prober, err := NewHTTPProber(Config{Timescale: 50}) // 100 ms timeout on the wall clock
+	prober, err := NewHTTPProber(lb.Config{Timescale: 50}) // 100 ms timeout on the wall clock
 	if err != nil {
 		t.Fatal(err)
 	}
 	err = prober.Probe(context.Background(), targetOf("hang", hang.srv))
-	if reasonFor(err) != ReasonTimeout {
-		t.Errorf("probe of a hung target: %v (reason %s), want a timeout", err, reasonFor(err))
+	if !errors.Is(err, lb.ErrProbeTimeout) {
+		t.Errorf("probe of a hung target: %v, want a timeout", err)
 	}
 }
 
 func TestProxyShutdownWaitsForInFlight(t *testing.T) {
 	a := newGated(t, "a")
-	px, b, _ := startProxy(t, Config{}, ProxyConfig{}, nil)
+	px, b, _ := startProxy(t, lb.Config{}, Config{}, nil)
 	if err := b.Register(targetOf("a", a.srv)); err != nil {
 		t.Fatal(err)
 	}
@@ -423,44 +435,9 @@ func TestProxyShutdownWaitsForInFlight(t *testing.T) {
 	}
 }
 
-func TestLCURecorder(t *testing.T) {
-	c := clocktest.New(t0)
-	r := NewLCURecorder(c, time.Minute)
-	r.ConnOpened()
-	r.ConnOpened()
-	r.Request()
-	r.Bytes(1000)
-	c.Advance(30 * time.Second)
-	r.ConnClosed()
-	c.Advance(45 * time.Second) // into the second minute; one connection still open
-	r.Request()
-	c.Advance(time.Hour) // idle hour with one connection open: periods are kept
-	r.ConnClosed()
-	c.Advance(time.Hour) // idle hour, nothing open: skipped
-	r.ConnOpened()
-	got := r.Samples()
-	if len(got) != 63 {
-		t.Fatalf("%d samples, want 63 (2 active minutes, 60 with an open connection, 1 current)", len(got))
-	}
-	first := got[0]
-	if first.NewConnections != 2 || first.ActiveConnectionsPeak != 2 || first.Requests != 1 || first.ProcessedBytes != 1000 {
-		t.Errorf("first minute %+v", first)
-	}
-	if got[1].ActiveConnectionsPeak != 1 || got[1].Requests != 1 {
-		t.Errorf("second minute %+v", got[1])
-	}
-	if last := got[len(got)-1]; last.NewConnections != 1 || !last.Start.Equal(t0.Add(2*time.Hour+time.Minute)) {
-		t.Errorf("current period %+v", last)
-	}
-	// 2 new connections in 60 s = 0.033/s → 0.0013 LCU; 2 active → 0.00067 LCU.
-	if lcu := first.LCU(1); lcu < 0.0013 || lcu > 0.0014 {
-		t.Errorf("LCU = %v, want ≈0.00133 (new connections dominate)", lcu)
-	}
-}
-
 func TestProxyClientGoneIs460(t *testing.T) {
 	a := newGated(t, "a")
-	px, b, _ := startProxy(t, Config{}, ProxyConfig{}, nil)
+	px, b, _ := startProxy(t, lb.Config{}, Config{}, nil)
 	if err := b.Register(targetOf("a", a.srv)); err != nil {
 		t.Fatal(err)
 	}

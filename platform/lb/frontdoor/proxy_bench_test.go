@@ -1,6 +1,7 @@
-package lb
+package frontdoor
 
 import (
+	"github.com/deploybench/deploybench/platform/lb"
 	"io"
 	"net/http"
 	"testing"
@@ -26,7 +27,7 @@ func benchGet(b *testing.B, url string) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
 }
 
-func benchBackend(b *testing.B) Target {
+func benchBackend(b *testing.B) lb.Target {
 	s := backend(b, "x", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, `{"digit":7}`) })
 	return targetOf("x", s)
 }
@@ -39,7 +40,7 @@ func BenchmarkDirect(b *testing.B) {
 
 // BenchmarkProxy sends the same requests through the proxy (round robin over 2 targets).
 func BenchmarkProxy(b *testing.B) {
-	px, bal, _ := startProxy(b, Config{}, ProxyConfig{}, nil)
+	px, bal, _ := startProxy(b, lb.Config{}, Config{}, nil)
 	for _, id := range []string{"x1", "x2"} {
 		tg := benchBackend(b)
 		tg.ID = id

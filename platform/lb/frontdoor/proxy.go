@@ -1,4 +1,4 @@
-package lb
+package frontdoor
 
 import (
 	"context"
@@ -11,55 +11,10 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"sync"
-	"sync/atomic"
 	"time"
+
+	"github.com/deploybench/deploybench/platform/lb"
 )
-
-// ProxyConfig configures the live front door. Zero fields take the ALB defaults. None of
-// these timeouts is divided by the timescale: they bound request service time, which is
-// never compressed.
-type ProxyConfig struct {
-	// Addr is the listen address; empty means 127.0.0.1:0 (any free loopback port).
-	Addr string `yaml:"addr" json:"addr"`
-	// IdleTimeout closes client connections idle this long (ALB idle timeout, 60 s).
-	IdleTimeout time.Duration `yaml:"idle_timeout" json:"idle_timeout"`
-	// TargetTimeout is how long to wait for a target's response headers before a 504
-	// (default: the idle timeout, as on ALB).
-	TargetTimeout time.Duration `yaml:"target_timeout" json:"target_timeout"`
-	// ConnectTimeout bounds connecting to a target before a 504 (ALB: 10 s).
-	ConnectTimeout time.Duration `yaml:"connect_timeout" json:"connect_timeout"`
-}
-
-// WithDefaults returns c with zero fields replaced by the ALB defaults.
-func (c ProxyConfig) WithDefaults() ProxyConfig {
-	if c.Addr == "" {
-		c.Addr = "127.0.0.1:0"
-	}
-	if c.IdleTimeout == 0 {
-		c.IdleTimeout = DefaultIdleTimeout
-	}
-	if c.TargetTimeout == 0 {
-		c.TargetTimeout = c.IdleTimeout
-	}
-	if c.ConnectTimeout == 0 {
-		c.ConnectTimeout = DefaultConnectTimeout
-	}
-	return c
-}
-
-// Validate reports the first invalid field, naming it and the fix.
-func (c ProxyConfig) Validate() error {
-	c = c.WithDefaults()
-	switch {
-	case c.IdleTimeout < 0:
-		return fmt.Errorf("lb: idle_timeout: %v must be positive (ALB default 60s)", c.IdleTimeout)
-	case c.TargetTimeout < 0:
-		return fmt.Errorf("lb: target_timeout: %v must be positive", c.TargetTimeout)
-	case c.ConnectTimeout < 0:
-		return fmt.Errorf("lb: connect_timeout: %v must be positive (ALB uses 10s)", c.ConnectTimeout)
-	}
-	return nil
-}
 
 // StatusClientClosed is the ALB status logged when the client closes the connection
 // before the response is sent. Source: ELB user guide, load-balancer-troubleshooting.html
@@ -71,8 +26,8 @@ const StatusClientClosed = 460
 // target refuses or resets the connection, 504 when it does not answer in time, and
 // forwards everything else. The Proxy owns the Balancer: Close stops both.
 type Proxy struct {
-	b   *Balancer
-	cfg ProxyConfig
+	b   *lb.Balancer
+	cfg Config
 
 	rp        *httputil.ReverseProxy
 	transport *http.Transport
@@ -92,9 +47,9 @@ type Proxy struct {
 
 // NewProxy returns a proxy for b that is not yet listening; use it as an http.Handler
 // or call Listen.
-func NewProxy(b *Balancer, cfg ProxyConfig) (*Proxy, error) {
+func NewProxy(b *lb.Balancer, cfg Config) (*Proxy, error) {
 	if b == nil {
-		return nil, errors.New("lb: NewProxy: balancer is nil")
+		return nil, errors.New("frontdoor: NewProxy: balancer is nil")
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -121,14 +76,14 @@ func NewProxy(b *Balancer, cfg ProxyConfig) (*Proxy, error) {
 
 // Listen starts serving on cfg.Addr and returns the running proxy. The caller must Close
 // it. Health checks of the balancer keep running until then.
-func Listen(b *Balancer, cfg ProxyConfig) (*Proxy, error) {
+func Listen(b *lb.Balancer, cfg Config) (*Proxy, error) {
 	p, err := NewProxy(b, cfg)
 	if err != nil {
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", p.cfg.Addr)
 	if err != nil {
-		return nil, fmt.Errorf("lb: listen on %s: %w (choose another addr, or 127.0.0.1:0 for any free port)", p.cfg.Addr, err)
+		return nil, fmt.Errorf("frontdoor: listen on %s: %w (choose another addr, or 127.0.0.1:0 for any free port)", p.cfg.Addr, err)
 	}
 	p.ln = ln
 	p.srv = &http.Server{
@@ -157,28 +112,28 @@ func (p *Proxy) Addr() string {
 func (p *Proxy) URL() string { return "http://" + p.Addr() }
 
 // Balancer returns the balancer the proxy routes with.
-func (p *Proxy) Balancer() *Balancer { return p.b }
+func (p *Proxy) Balancer() *lb.Balancer { return p.b }
 
 // Stats returns the balancer's counters plus the client connection counts.
-func (p *Proxy) Stats() Stats {
+func (p *Proxy) Stats() lb.Stats {
 	st := p.b.Stats()
-	st.ActiveConnections = p.b.lcu.Active()
-	st.NewConnections = p.b.lcu.Totals().NewConnections
+	st.ActiveConnections = p.b.LCU().Active()
+	st.NewConnections = p.b.LCU().Totals().NewConnections
 	return st
 }
 
 func (p *Proxy) connState(_ net.Conn, s http.ConnState) {
 	switch s {
 	case http.StateNew:
-		p.b.lcu.ConnOpened()
+		p.b.LCU().ConnOpened()
 	case http.StateClosed, http.StateHijacked:
-		p.b.lcu.ConnClosed()
+		p.b.LCU().ConnClosed()
 	}
 }
 
 // reqState travels in the request context from ServeHTTP to the rewrite and error hooks.
 type reqState struct {
-	e      *entry
+	lease  *lb.Lease
 	target *url.URL
 	elb    int // status the proxy generated, 0 if the target answered
 }
@@ -197,20 +152,20 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.hmu.Unlock()
 	defer p.handlers.Done()
 	inBytes := requestHeaderSize(r)
-	e := p.b.pickEntry()
-	if e == nil {
+	lease, ok := p.b.Acquire()
+	if !ok {
 		body := "503 Service Unavailable: no healthy target\n"
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(http.StatusServiceUnavailable)
 		n, _ := io.WriteString(w, body)
-		p.b.addBytes(inBytes + int64(n))
+		p.b.AddProcessedBytes(inBytes + int64(n))
 		return
 	}
-	rs := &reqState{e: e, target: &url.URL{Scheme: "http", Host: e.t.Addr}}
+	rs := &reqState{lease: lease, target: &url.URL{Scheme: "http", Host: lease.Target().Addr}}
 	// The request ends when the client goes away or when the target is removed (a
 	// deregistration delay that expired cuts requests still in flight).
 	ctx, cancel := context.WithCancel(context.WithValue(r.Context(), ctxKey{}, rs))
-	stopCut := context.AfterFunc(e.ctx, cancel)
+	stopCut := context.AfterFunc(lease.Context(), cancel)
 	cw := &countingWriter{ResponseWriter: w}
 	var body *countingBody
 	if r.Body != nil && r.Body != http.NoBody {
@@ -224,7 +179,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rec := recover()
 		stopCut()
 		cancel()
-		o := Outcome{Status: cw.status, ByELB: rs.elb != 0, BytesOut: cw.n + cw.headerBytes(), BytesIn: inBytes, Duration: time.Since(start)}
+		o := lb.Outcome{Status: cw.status, ByELB: rs.elb != 0, BytesOut: cw.n + cw.headerBytes(), BytesIn: inBytes, Duration: time.Since(start)}
 		if body != nil {
 			o.BytesIn += body.n.Load()
 		}
@@ -234,7 +189,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if o.Status == 0 {
 			o.Status = http.StatusOK // the handler wrote nothing: net/http sends 200
 		}
-		p.b.completeEntry(e, o)
+		lease.Complete(o)
 		if rec != nil {
 			panic(rec)
 		}
@@ -256,7 +211,7 @@ func (p *Proxy) errorHandler(w http.ResponseWriter, r *http.Request, err error) 
 	rs := r.Context().Value(ctxKey{}).(*reqState)
 	var ne net.Error
 	switch {
-	case r.Context().Err() != nil && rs.e.ctx.Err() == nil:
+	case r.Context().Err() != nil && rs.lease.Context().Err() == nil:
 		rs.elb = StatusClientClosed
 		return // nobody is listening
 	case errors.As(err, &ne) && ne.Timeout(), errors.Is(err, context.DeadlineExceeded):
@@ -266,7 +221,7 @@ func (p *Proxy) errorHandler(w http.ResponseWriter, r *http.Request, err error) 
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(rs.elb)
-	fmt.Fprintf(w, "%d %s: target %s\n", rs.elb, http.StatusText(rs.elb), rs.e.t.ID)
+	fmt.Fprintf(w, "%d %s: target %s\n", rs.elb, http.StatusText(rs.elb), rs.lease.Target().ID)
 }
 
 // Close stops listening, cuts open connections and requests in flight, stops health
@@ -307,73 +262,4 @@ func (p *Proxy) shutdown(ctx context.Context) error {
 	p.handlers.Wait()
 	p.transport.CloseIdleConnections()
 	return errors.Join(err, p.b.Close())
-}
-
-// bufferPool reuses the proxy's copy buffers; without it every request allocates 32 KiB.
-type bufferPool struct{}
-
-var copyBuffers = sync.Pool{New: func() any { return make([]byte, 32<<10) }}
-
-func (bufferPool) Get() []byte  { return copyBuffers.Get().([]byte) }
-func (bufferPool) Put(b []byte) { copyBuffers.Put(b) }
-
-// countingWriter records the status and body bytes written to the client.
-type countingWriter struct {
-	http.ResponseWriter
-	status int
-	n      int64
-}
-
-func (w *countingWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *countingWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	n, err := w.ResponseWriter.Write(b)
-	w.n += int64(n)
-	return n, err
-}
-
-// Unwrap lets http.ResponseController reach Flush and deadlines of the real writer.
-func (w *countingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-// headerBytes estimates the response header size: status line plus "Key: value\r\n".
-func (w *countingWriter) headerBytes() int64 {
-	n := int64(len("HTTP/1.1 200 OK\r\n\r\n"))
-	for k, vs := range w.Header() {
-		for _, v := range vs {
-			n += int64(len(k) + len(v) + 4)
-		}
-	}
-	return n
-}
-
-// requestHeaderSize estimates the request line and headers as received.
-func requestHeaderSize(r *http.Request) int64 {
-	n := int64(len(r.Method) + len(r.RequestURI) + len(" HTTP/1.1\r\n\r\n") + len("Host: \r\n") + len(r.Host))
-	for k, vs := range r.Header {
-		for _, v := range vs {
-			n += int64(len(k) + len(v) + 4)
-		}
-	}
-	return n
-}
-
-// countingBody counts request body bytes read by the proxy. The transport may still be
-// reading it on its own goroutine when the response arrives, hence the atomic.
-type countingBody struct {
-	io.ReadCloser
-	n atomic.Int64
-}
-
-func (b *countingBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	b.n.Add(int64(n))
-	return n, err
 }

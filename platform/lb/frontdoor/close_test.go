@@ -1,4 +1,4 @@
-package lb
+package frontdoor
 
 import (
 	"io"
@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/deploybench/deploybench/platform"
+	"github.com/deploybench/deploybench/platform/lb"
 )
 
 // TestCloseLeavesNothing runs a live proxy on the wall clock with real HTTP health checks,
@@ -35,20 +36,20 @@ func TestCloseLeavesNothing(t *testing.T) {
 		defer slow.Close()
 		defer close(hang)
 
-		cfg := Config{Timescale: 100} // 300 ms checks
+		cfg := lb.Config{Timescale: 100} // 300 ms checks
 		prober, err := NewHTTPProber(cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := New(cfg, platform.WallClock{}, prober)
+		b, err := lb.New(cfg, platform.WallClock{}, prober)
 		if err != nil {
 			t.Fatal(err)
 		}
-		px, err := Listen(b, ProxyConfig{})
+		px, err := Listen(b, Config{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, tg := range []Target{targetOf("fast", fast), targetOf("slow", slow)} {
+		for _, tg := range []lb.Target{targetOf("fast", fast), targetOf("slow", slow)} {
 			if err := b.Register(tg); err != nil {
 				t.Fatal(err)
 			}
