@@ -62,8 +62,15 @@ type Usage struct {
 	// FrontDoor names the billed front door: "alb", "apigw-http", "apigw-rest" or "".
 	FrontDoor string `json:"front_door,omitempty"`
 	// LBNewConnections, LBActiveConnectionsPeak and LBProcessedBytes are ALB LCU dimensions.
-	LBNewConnections int64 `json:"lb_new_connections,omitempty"`
-	LBProcessedBytes int64 `json:"lb_processed_bytes,omitempty"`
+	LBNewConnections        int64 `json:"lb_new_connections,omitempty"`
+	LBActiveConnectionsPeak int64 `json:"lb_active_connections_peak,omitempty"`
+	LBProcessedBytes        int64 `json:"lb_processed_bytes,omitempty"`
+	// LBLCUHours is the ALB's metered LCU-hours: for each LCU period, the LCU of its highest
+	// dimension × the period's length in platform time. Zero when not metered.
+	LBLCUHours float64 `json:"lb_lcu_hours,omitempty"`
+	// Timescale is the time compression of the run (1 when none). Every time and duration
+	// in a Usage is already uncompressed platform time, so pricing never needs it.
+	Timescale float64 `json:"timescale,omitempty"`
 	// Start and End bound the metered period.
 	Start time.Time `json:"start"`
 	End   time.Time `json:"end"`
