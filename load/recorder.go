@@ -119,7 +119,7 @@ func (r *recorder) rotate(end time.Duration) Window {
 	inFlight := r.inFlight()
 	r.mu.Lock()
 	length := (end - r.winStart).Seconds()
-	w := Window{T: r.winStart.Seconds(), Requests: r.winReq, Errors: r.winErr, Dropped: r.winDrop, InFlight: inFlight, Latency: summarize(r.win)}
+	w := Window{T: r.winStart.Seconds(), LengthS: round3(length), Requests: r.winReq, Errors: r.winErr, Dropped: r.winDrop, InFlight: inFlight, Latency: summarize(r.win)}
 	if length > 0 {
 		w.Rate = round3(float64(w.Requests) / length)
 	}

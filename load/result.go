@@ -80,7 +80,10 @@ type StageResult struct {
 // Window is one second of the run, by completion time: what finished in it, what was
 // dropped in it and how many requests were in flight at its end.
 type Window struct {
-	T        float64 `json:"t"`
+	T float64 `json:"t"`
+	// LengthS is the window's length: 1 except for the last window, which ends with the
+	// last answer, so its Rate is per second of that shorter span.
+	LengthS  float64 `json:"length_s"`
 	Requests int64   `json:"requests"`
 	Errors   int64   `json:"errors"`
 	Dropped  int64   `json:"dropped"`
@@ -129,7 +132,7 @@ func (r *Result) check() error {
 		}
 	}
 	for i, w := range r.Windows {
-		if w.T < 0 || w.Requests < 0 || w.Errors < 0 || w.Dropped < 0 || w.InFlight < 0 || w.Rate < 0 {
+		if w.T < 0 || w.LengthS < 0 || w.Requests < 0 || w.Errors < 0 || w.Dropped < 0 || w.InFlight < 0 || w.Rate < 0 {
 			return fmt.Errorf("windows[%d] has negative values", i)
 		}
 	}
@@ -142,7 +145,7 @@ func (r *Result) check() error {
 }
 
 // csvHeader names the columns WriteCSV writes.
-var csvHeader = []string{"t", "requests", "errors", "dropped", "rate", "in_flight",
+var csvHeader = []string{"t", "length_s", "requests", "errors", "dropped", "rate", "in_flight",
 	"min_ms", "p50_ms", "p90_ms", "p95_ms", "p99_ms", "p999_ms", "max_ms", "mean_ms"}
 
 // WriteCSV writes the per-second window series, one row per window.
@@ -153,7 +156,7 @@ func (r *Result) WriteCSV(w io.Writer) error {
 	i := func(v int64) string { return strconv.FormatInt(v, 10) }
 	for _, win := range r.Windows {
 		l := win.Latency
-		_ = cw.Write([]string{f(win.T), i(win.Requests), i(win.Errors), i(win.Dropped), f(win.Rate), i(win.InFlight),
+		_ = cw.Write([]string{f(win.T), f(win.LengthS), i(win.Requests), i(win.Errors), i(win.Dropped), f(win.Rate), i(win.InFlight),
 			f(l.Min), f(l.P50), f(l.P90), f(l.P95), f(l.P99), f(l.P999), f(l.Max), f(l.Mean)})
 	}
 	cw.Flush()
