@@ -223,6 +223,21 @@ func (p *jsonParser) image(idx int) ([]float32, error) {
 // pixel data needs; longer mantissas are rounded to 19 significant digits.
 func (p *jsonParser) number() (float64, error) {
 	b, i := p.b, p.i
+	// Fast path: a small non-negative integer ending the number, the common 0–255 pixel.
+	if i < len(b) && b[i] >= '1' && b[i] <= '9' {
+		v, j := uint(b[i]-'0'), i+1
+		for j < len(b) && j-i < 4 && b[j] >= '0' && b[j] <= '9' {
+			v = v*10 + uint(b[j]-'0')
+			j++
+		}
+		if j == len(b) || (b[j] != '.' && b[j] != 'e' && b[j] != 'E' && (b[j] < '0' || b[j] > '9')) {
+			p.i = j
+			return float64(v), nil
+		}
+	} else if i+1 < len(b) && b[i] == '0' && (b[i+1] == ',' || b[i+1] == ']' || b[i+1] == ' ') {
+		p.i = i + 1
+		return 0, nil
+	}
 	neg := false
 	if i < len(b) && b[i] == '-' {
 		neg = true
