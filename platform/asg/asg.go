@@ -11,6 +11,7 @@ import (
 	"github.com/deploybench/deploybench/platform/autoscale"
 	"github.com/deploybench/deploybench/platform/fleet"
 	"github.com/deploybench/deploybench/platform/lb"
+	"github.com/deploybench/deploybench/platform/lb/frontdoor"
 )
 
 // Env is the world the group runs in: the fleet.World (clock, driver, credits, event
@@ -37,7 +38,7 @@ type Platform struct {
 	targets *targets
 
 	mu       sync.Mutex
-	proxy    *lb.Proxy
+	proxy    *frontdoor.Proxy
 	started  time.Time
 	ended    time.Time
 	reqTimer platform.Timer
@@ -72,7 +73,7 @@ func New(cfg Config, env Env) (*Platform, error) {
 	lbCfg.Observer = p.targets.observe
 	prober := env.Prober
 	if prober == nil && !env.NoFrontDoor {
-		hp, err := lb.NewHTTPProber(lbCfg)
+		hp, err := frontdoor.NewHTTPProber(lbCfg)
 		if err != nil {
 			return nil, fmt.Errorf("asg.load_balancer: %w", err)
 		}
@@ -156,7 +157,7 @@ func (p *Platform) Start(ctx context.Context) error {
 	}
 	p.started = p.clock.Now()
 	if !p.env.NoFrontDoor {
-		px, err := lb.Listen(p.bal, p.cfg.FrontDoor)
+		px, err := frontdoor.Listen(p.bal, p.cfg.FrontDoor)
 		if err != nil {
 			p.mu.Unlock()
 			return fmt.Errorf("asg.front_door: %w", err)
@@ -196,8 +197,6 @@ func (p *Platform) sampleRequests() {
 			p.req.Put(t.Target.ID, st.At, float64(n))
 		}
 	}
-	p.req.Prune(st.At)
-	p.cpu.Prune(st.At)
 	p.reqTimer = p.clock.AfterFunc(p.cfg.SampleInterval, p.sampleRequests)
 }
 
@@ -263,13 +262,21 @@ func (p *Platform) Usage() platform.Usage {
 	} else {
 		st = p.bal.Stats()
 	}
-	return platform.Usage{
+	u := platform.Usage{
 		Instances:        p.fleet.Records(),
 		Requests:         st.Requests,
 		FrontDoor:        "alb",
 		LBNewConnections: st.NewConnections,
 		LBProcessedBytes: st.ProcessedBytes,
+		Timescale:        p.cfg.Timescale,
 		Start:            p.fleet.PlatformTime(start),
 		End:              p.fleet.PlatformTime(end),
 	}
+	// LCU dimensions are rates of real traffic (requests are never compressed); the hours
+	// they are billed for are platform hours, Timescale times the clock's.
+	for _, s := range p.bal.LCU().Samples() {
+		u.LBLCUHours += s.LCU(1) * s.Period.Hours() * p.cfg.Timescale
+		u.LBActiveConnectionsPeak = max(u.LBActiveConnectionsPeak, s.ActiveConnectionsPeak)
+	}
+	return u
 }

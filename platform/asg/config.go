@@ -8,6 +8,7 @@ import (
 	"github.com/deploybench/deploybench/platform/autoscale"
 	"github.com/deploybench/deploybench/platform/fleet"
 	"github.com/deploybench/deploybench/platform/lb"
+	"github.com/deploybench/deploybench/platform/lb/frontdoor"
 	"gopkg.in/yaml.v3"
 )
 
@@ -44,7 +45,7 @@ type Config struct {
 	LoadBalancer lb.Config `yaml:"load_balancer,omitempty" json:"load_balancer"`
 	// FrontDoor configures the live proxy (listen address, idle, target and connect
 	// timeouts, which are never compressed).
-	FrontDoor lb.ProxyConfig `yaml:"front_door,omitempty" json:"front_door"`
+	FrontDoor frontdoor.Config `yaml:"front_door,omitempty" json:"front_door"`
 	// Timescale divides control-plane delays (launch, boot, periods, alarms, cooldowns,
 	// warm-up, grace, health checks, deregistration); 0 means 1. The runner copies the
 	// scenario's timescale here unless the platform sets its own.
@@ -158,8 +159,9 @@ func (c Config) Validate() error {
 }
 
 // DecodeConfig decodes a scenario's settings node strictly (unknown keys are errors),
-// applies defaults and validates. A nil or empty node gives the defaults.
-func DecodeConfig(n *yaml.Node) (Config, error) {
+// applies defaults and validates. A nil or empty node gives the defaults. timescale is
+// the scenario's, used unless the section sets its own (0 means 1).
+func DecodeConfig(n *yaml.Node, timescale float64) (Config, error) {
 	var c Config
 	if n != nil && n.Kind != 0 {
 		b, err := yaml.Marshal(n)
@@ -171,6 +173,9 @@ func DecodeConfig(n *yaml.Node) (Config, error) {
 		if err := dec.Decode(&c); err != nil {
 			return c, fmt.Errorf("asg: %s", bytes.Join(bytes.Fields([]byte(err.Error())), []byte(" ")))
 		}
+	}
+	if c.Timescale == 0 {
+		c.Timescale = timescale
 	}
 	c = c.WithDefaults()
 	return c, c.Validate()

@@ -15,7 +15,7 @@ func decode(t testing.TB, src string) (Config, error) {
 	if err := yaml.Unmarshal([]byte(src), &n); err != nil {
 		t.Fatal(err)
 	}
-	return DecodeConfig(&n)
+	return DecodeConfig(&n, 0)
 }
 
 func TestDecodeConfig(t *testing.T) {
@@ -120,7 +120,7 @@ func FuzzDecodeConfig(f *testing.F) {
 		if yaml.Unmarshal([]byte(src), &n) != nil {
 			return
 		}
-		if c, err := DecodeConfig(&n); err == nil {
+		if c, err := DecodeConfig(&n, 0); err == nil {
 			if err := c.Validate(); err != nil {
 				t.Fatalf("decoded config does not validate: %v", err)
 			}

@@ -50,11 +50,15 @@ func (c Config) Validate() error {
 }
 
 // DecodeConfig decodes a scenario's settings node strictly (unknown keys are errors),
-// applies defaults and validates. A nil or empty node gives the defaults.
-func DecodeConfig(n *yaml.Node) (Config, error) {
+// applies defaults and validates. A nil or empty node gives the defaults. timescale is
+// the scenario's, used unless the section sets its own (0 means 1).
+func DecodeConfig(n *yaml.Node, timescale float64) (Config, error) {
 	var c Config
 	if err := decodeStrict(n, &c); err != nil {
 		return c, fmt.Errorf("ec2: %w", err)
+	}
+	if c.Timescale == 0 {
+		c.Timescale = timescale
 	}
 	c = c.WithDefaults()
 	return c, c.Validate()

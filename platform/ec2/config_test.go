@@ -40,7 +40,7 @@ func TestDecodeConfig(t *testing.T) {
 		{"negative timescale", "timescale: -2", "ec2.timescale", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := DecodeConfig(node(t, tc.src))
+			c, err := DecodeConfig(node(t, tc.src), 0)
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("err %v, want one naming %s", err, tc.err)
@@ -58,7 +58,7 @@ func TestDecodeConfig(t *testing.T) {
 			}
 		})
 	}
-	if c, err := DecodeConfig(nil); err != nil || c.InstanceType != DefaultInstanceType {
+	if c, err := DecodeConfig(nil, 7); err != nil || c.InstanceType != DefaultInstanceType || c.Timescale != 7 {
 		t.Fatalf("nil node: %+v %v", c, err)
 	}
 }
@@ -72,7 +72,7 @@ func FuzzDecodeConfig(f *testing.F) {
 		if yaml.Unmarshal([]byte(src), &n) != nil {
 			return
 		}
-		c, err := DecodeConfig(&n)
+		c, err := DecodeConfig(&n, 0)
 		if err == nil {
 			if err := c.Validate(); err != nil {
 				t.Fatalf("decoded config does not validate: %v", err)

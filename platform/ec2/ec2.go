@@ -125,6 +125,7 @@ func (p *Platform) Usage() platform.Usage {
 	}
 	return platform.Usage{
 		Instances: p.fleet.Records(),
+		Timescale: p.cfg.Timescale,
 		Start:     p.fleet.PlatformTime(start),
 		End:       p.fleet.PlatformTime(end),
 	}
