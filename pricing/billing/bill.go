@@ -75,7 +75,11 @@ func (b *Bill) WriteTable(w io.Writer) error {
 		if len(services) == 0 || services[len(services)-1] != it.Service {
 			services = append(services, it.Service)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", it.Service, it.Description, Num(it.Quantity), it.Unit, Num(it.Rate), Money(it.Amount))
+		desc := it.Description
+		if it.RateBasis != "" && it.RateBasis != "on-demand" {
+			desc += "; rate: " + it.RateBasis
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", it.Service, desc, Num(it.Quantity), it.Unit, Num(it.Rate), Money(it.Amount))
 	}
 	if len(services) > 1 {
 		seen := map[string]bool{}

@@ -17,8 +17,9 @@ type Point struct {
 
 // Crossover is a traffic level where the cheapest platform changes.
 type Crossover struct {
-	RPS      float64
-	From, To Platform
+	RPS  float64  `json:"rps"`
+	From Platform `json:"from"`
+	To   Platform `json:"to"`
 }
 
 // Analysis is a break-even study: costs over a range of traffic and the crossovers.

@@ -129,6 +129,13 @@ func (o Options) withDefaults(w Workload) (Options, error) {
 	return o, nil
 }
 
+func (o Options) archOrDefault() string {
+	if o.FargateArch == "" {
+		return "x86_64"
+	}
+	return o.FargateArch
+}
+
 // fargateSizeFor returns the smallest (cheapest) Fargate task size with at least gb memory.
 func fargateSizeFor(gb float64) (vcpu, mem float64) {
 	for _, c := range []struct{ v, lo, hi, step float64 }{
@@ -230,7 +237,7 @@ func lambdaUsage(e *Estimate, u *billing.Usage, rps float64, w Workload, o Optio
 	u.Lambda = []billing.LambdaUsage{{MemoryMB: o.LambdaMemoryMB, Arch: o.LambdaArch, Invocations: n, BilledDuration: time.Duration(n) * d}}
 	u.APIGateway = []billing.APIGatewayUsage{{Kind: o.API, Requests: n}}
 	conc := rps * d.Seconds()
-	e.Detail = fmt.Sprintf("%d MB, %v per request, %.0f requests/month, mean concurrency %.1f", o.LambdaMemoryMB, d, float64(n), conc)
+	e.Detail = fmt.Sprintf("%d MB, %v per request, %.4g requests/month, mean concurrency %.1f", o.LambdaMemoryMB, d, float64(n), conc)
 	if conc > 1000 {
 		e.Detail += " (over the default 1,000 account concurrency: needs a quota increase)"
 	}
@@ -305,7 +312,7 @@ func ecsUsage(book *pricing.Book, e *Estimate, u *billing.Usage, p Platform, rps
 		}
 		if typ == "" {
 			var err error
-			if typ, err = CheapestForTasks(book, tasks, o.TaskVCPU, o.TaskMemoryGB, o.Purchase); err != nil {
+			if typ, err = CheapestForTasks(book, tasks, o.TaskVCPU, o.TaskMemoryGB, o.archOrDefault(), o.Purchase); err != nil {
 				return err
 			}
 			if o.miChoice != nil {
@@ -337,12 +344,21 @@ func ecsUsage(book *pricing.Book, e *Estimate, u *billing.Usage, p Platform, rps
 }
 
 // CheapestForTasks is ECS Managed Instances' cost-optimised choice for a projection: among
-// the types that fit at least one task (pricing.Catalog.Select), the one whose instances
-// for all tasks cost least per hour, EC2 price plus management fee.
-func CheapestForTasks(book *pricing.Book, tasks int, vcpu, memGB float64, purchase pricing.Purchase) (string, error) {
+// the types of the task's architecture ("" = any) that fit at least one task
+// (pricing.Catalog.Select), the one whose instances for all tasks cost least per hour, EC2
+// price plus management fee. Burstable, bare metal and accelerated types are left out, as
+// EC2 attribute-based selection does by default (InstanceRequirements: burstable
+// performance and bare metal "excluded" unless asked for).
+func CheapestForTasks(book *pricing.Book, tasks int, vcpu, memGB float64, arch string, purchase pricing.Purchase) (string, error) {
+	switch arch {
+	case "x86", "amd64":
+		arch = "x86_64"
+	case "arm", "aarch64":
+		arch = "arm64"
+	}
 	ms, err := book.Catalog().Select(book.Region(), pricing.Filter{
 		VCPUs: pricing.Range{Min: vcpu}, MemoryGiB: pricing.Range{Min: memGB / (1 - ECSReservedMemoryFraction)},
-		BareMetal: ptr(false), GPUs: pricing.Range{Max: 0},
+		Arch: arch, BareMetal: ptr(false), Burstable: ptr(false),
 	})
 	if err != nil {
 		return "", err

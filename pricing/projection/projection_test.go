@@ -74,14 +74,18 @@ func TestECSMIChoosesCheapest(t *testing.T) {
 		t.Fatalf("no MI fee: %+v", e.Bill.Items)
 	}
 	// No single type from the catalog does the job for less (EC2 + fee for 27 tasks).
-	typ, err := CheapestForTasks(b, 27, 0.25, 0.5, pricing.Purchase{})
+	typ, err := CheapestForTasks(b, 27, 0.25, 0.5, "x86_64", pricing.Purchase{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(e.Detail, typ) {
 		t.Errorf("detail %q does not use %s", e.Detail, typ)
 	}
-	for _, other := range []string{"m5.large", "c6a.xlarge", "t3.medium", "m7g.2xlarge"} {
+	in, _ := b.Catalog().Instance(typ)
+	if in.Arch != "x86_64" || in.Burstable || in.BareMetal || in.GPU != nil {
+		t.Errorf("cost-optimised choice %s violates the defaults: %+v", typ, in)
+	}
+	for _, other := range []string{"m5.large", "c6a.xlarge", "c5.large", "m6i.2xlarge"} {
 		o, err := Monthly(b, ECSMI, 2000, w, Options{MIInstanceType: other})
 		if err != nil {
 			t.Fatal(err)
