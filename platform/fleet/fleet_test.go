@@ -2,6 +2,7 @@ package fleet_test
 
 import (
 	"context"
+	"math/rand"
 	"strings"
 	"testing"
 	"time"
@@ -326,4 +327,60 @@ func TestOptionsErrors(t *testing.T) {
 			t.Errorf("%s: err %v, want mention of %s", tc.name, err, tc.want)
 		}
 	}
+}
+
+// TestSpotInterruption: a notice, then after it the instance is reclaimed and replaced.
+func TestSpotInterruption(t *testing.T) {
+	r := newRig(t, false, nil)
+	r.fleet.SetDesired(1)
+	r.clock.Advance(25 * time.Second)
+	r.waitState(t, "i-1", fleet.InService)
+	if err := r.fleet.Interrupt("i-1", 2*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	r.clock.Advance(2*time.Minute - time.Nanosecond)
+	if got := fleettest.States(r.fleet); got != "i-1:in_service" {
+		t.Fatalf("reclaimed before the notice ended: %s", got)
+	}
+	r.clock.Advance(time.Nanosecond)
+	if got := fleettest.States(r.fleet); got != "i-1:terminated i-2:pending" {
+		t.Fatalf("after the notice: %s", got)
+	}
+	fleettest.CheckEvents(t, r.fleet.Events(), "spot_interruption_notice", "spot_interrupted", "replace", "terminate", "launch")
+}
+
+// TestKillRandomly: kills arrive at the configured rate (in platform time) and the fleet
+// keeps its desired capacity.
+func TestKillRandomly(t *testing.T) {
+	r := newRig(t, false, func(o *fleet.Options) { o.Timescale = 60 })
+	r.fleet.SetDesired(2)
+	r.clock.Advance(25 * time.Second)
+	fleettest.Eventually(t, "in service", func() bool { return r.fleet.Status().InService == 2 })
+	stop := r.fleet.KillRandomly(60, rand.New(rand.NewSource(1))) // one a minute = one a clock-second
+	for i := 0; i < 30; i++ {
+		r.clock.Advance(time.Second)
+		fleettest.Eventually(t, "settled", func() bool {
+			for _, in := range r.fleet.Instances() {
+				if in.State == fleet.Starting {
+					return false
+				}
+			}
+			return true
+		})
+	}
+	stop()
+	kills := 0
+	for _, e := range r.fleet.Events() {
+		if e.Kind == "killed" {
+			kills++
+		}
+	}
+	if kills < 10 || kills > 60 {
+		t.Fatalf("%d kills in 30 clock-seconds at 60/platform-hour × 60", kills)
+	}
+	r.clock.Advance(time.Minute)
+	fleettest.Eventually(t, "desired capacity restored", func() bool {
+		st := r.fleet.Status()
+		return st.InService == 2 && st.Desired == 2
+	})
 }

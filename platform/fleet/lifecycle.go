@@ -2,8 +2,6 @@ package fleet
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
 )
 
@@ -241,35 +239,6 @@ func (f *Fleet) stopMachineLocked(in *instance) {
 		defer f.wg.Done()
 		_ = m.Stop(grace) // the exit reason is recorded by the watcher; cleanup is best effort
 	}()
-}
-
-// ErrUnknownInstance is returned for an instance ID the fleet never launched.
-var ErrUnknownInstance = errors.New("fleet: unknown instance")
-
-// Kill crashes an instance, as a fault: its app is killed without grace, the load
-// balancer finds it gone and the fleet replaces it like any failed instance.
-func (f *Fleet) Kill(id string) error {
-	f.mu.Lock()
-	in := f.findLocked(id)
-	if in == nil {
-		f.mu.Unlock()
-		return fmt.Errorf("%w %q", ErrUnknownInstance, id)
-	}
-	m := in.machine
-	if m == nil || in.stopCalled {
-		if in.state != Terminated {
-			in.unhealthy = true
-			f.emitLocked("killed", id, "")
-			f.replaceLocked(in, "killed")
-		}
-		f.unlock()
-		return nil
-	}
-	in.stopCalled = true
-	in.unhealthy = true // the exit watcher treats it as a crash
-	f.emitLocked("killed", id, "")
-	f.unlock()
-	return m.Stop(0)
 }
 
 func (f *Fleet) findLocked(id string) *instance {
