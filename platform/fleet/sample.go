@@ -46,24 +46,37 @@ func (f *Fleet) sample() {
 	}
 	now := f.o.Clock.Now()
 	sum, n := 0.0, 0
+	var out []instSample
 	for _, in := range f.insts {
 		if in.state != InService || !in.haveCPU {
 			continue
 		}
 		if f.o.OnSample != nil {
-			id, at, v := in.id, in.last.At, in.cpu
-			f.queue = append(f.queue, func() { f.o.OnSample(id, at, v) })
+			out = append(out, instSample{in.id, in.last.At, in.cpu})
 		}
 		if !now.Before(in.inServiceAt.Add(f.o.Warmup)) {
 			sum += in.cpu
 			n++
 		}
 	}
+	if len(out) > 0 { // one callback batch per round, not one closure per instance
+		f.queue = append(f.queue, func() {
+			for _, s := range out {
+				f.o.OnSample(s.id, s.at, s.pct)
+			}
+		})
+	}
 	if n > 0 && f.o.OnCPU != nil {
 		avg := sum / float64(n)
 		f.queue = append(f.queue, func() { f.o.OnCPU(now, avg, n) })
 	}
 	f.sampler = f.o.Clock.AfterFunc(f.o.SampleInterval, f.sample)
+}
+
+type instSample struct {
+	id  string
+	at  time.Time
+	pct float64
 }
 
 // chargeLocked folds one sample into an instance's utilisation and credit account.
