@@ -103,7 +103,7 @@ func New(cfg Config, clock platform.Clock, prober Prober) (*Balancer, error) {
 		cfg:    cfg,
 		clock:  clock,
 		prober: prober,
-		lcu:    NewLCURecorder(clock, DefaultLCUPeriod),
+		lcu:    NewLCURecorder(clock, cfg.LCUPeriod),
 		byID:   make(map[string]*entry),
 		rng:    rand.New(rand.NewSource(cfg.Seed)),
 		ctx:    ctx,

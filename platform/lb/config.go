@@ -28,6 +28,8 @@ type Config struct {
 	// Timescale divides the control-plane durations (health-check interval and timeout,
 	// deregistration delay) so that a live run compresses platform time. Zero means 1.
 	Timescale float64 `yaml:"timescale" json:"timescale"`
+	// LCUPeriod is the length of one LCU sample in platform time. Zero: one minute.
+	LCUPeriod time.Duration `yaml:"lcu_period" json:"lcu_period"`
 	// Seed seeds the weighted_random algorithm so that runs repeat.
 	Seed int64 `yaml:"seed" json:"seed"`
 	// Observer, if set, receives every target state change, in order. It runs on the
@@ -93,6 +95,9 @@ func (c Config) WithDefaults() Config {
 	if c.Timescale == 0 {
 		c.Timescale = 1
 	}
+	if c.LCUPeriod == 0 {
+		c.LCUPeriod = DefaultLCUPeriod
+	}
 	return c
 }
 
@@ -127,6 +132,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("lb: slow_start: %v must not be negative (0 = off, ALB allows 30s–15m)", c.SlowStart)
 	case c.SlowStart > 0 && c.Algorithm != RoundRobin:
 		return fmt.Errorf("lb: slow_start: modelled for %s only, not %s (set slow_start: 0 or algorithm: %s)", RoundRobin, c.Algorithm, RoundRobin)
+	case c.LCUPeriod < 0:
+		return fmt.Errorf("lb: lcu_period: %v must be positive (default 1m)", c.LCUPeriod)
 	case c.Timescale < 0:
 		return fmt.Errorf("lb: timescale: %v must be positive (1 = real time, 60 = one platform minute per second)", c.Timescale)
 	}

@@ -80,7 +80,8 @@ type Stats struct {
 	Draining  int `json:"draining"`
 	// FailOpen is true while the balancer routes to unhealthy targets.
 	FailOpen bool `json:"fail_open"`
-	// NewConnections and ActiveConnections are client connections (live proxy only).
+	// NewConnections and ActiveConnections are client connections, as fed to the LCU
+	// recorder (by the live proxy, or by a simulation that models connections).
 	NewConnections    int64 `json:"new_connections"`
 	ActiveConnections int64 `json:"active_connections"`
 	// Targets has one entry per target ever registered, in first-registration order.
@@ -156,7 +157,10 @@ func (b *Balancer) Stats() Stats {
 		Status:         make(map[int]int64, len(b.stats.status)),
 		ProcessedBytes: b.stats.bytes,
 		FailOpen:       b.failOpen,
-		Targets:        make([]TargetStats, 0, len(b.stats.order)),
+		// The recorder never calls into the balancer, so reading it under b.mu is safe.
+		NewConnections:    b.lcu.Totals().NewConnections,
+		ActiveConnections: b.lcu.Active(),
+		Targets:           make([]TargetStats, 0, len(b.stats.order)),
 	}
 	for k, v := range b.stats.status {
 		st.Status[k] = v

@@ -75,7 +75,8 @@ func NewProxy(b *lb.Balancer, cfg Config) (*Proxy, error) {
 }
 
 // Listen starts serving on cfg.Addr and returns the running proxy. The caller must Close
-// it. Health checks of the balancer keep running until then.
+// it; health checks of the balancer keep running until then. If Listen fails, the
+// balancer is left open for the caller to close.
 func Listen(b *lb.Balancer, cfg Config) (*Proxy, error) {
 	p, err := NewProxy(b, cfg)
 	if err != nil {
@@ -114,13 +115,8 @@ func (p *Proxy) URL() string { return "http://" + p.Addr() }
 // Balancer returns the balancer the proxy routes with.
 func (p *Proxy) Balancer() *lb.Balancer { return p.b }
 
-// Stats returns the balancer's counters plus the client connection counts.
-func (p *Proxy) Stats() lb.Stats {
-	st := p.b.Stats()
-	st.ActiveConnections = p.b.LCU().Active()
-	st.NewConnections = p.b.LCU().Totals().NewConnections
-	return st
-}
+// Stats returns the balancer's counters, client connections included.
+func (p *Proxy) Stats() lb.Stats { return p.b.Stats() }
 
 func (p *Proxy) connState(_ net.Conn, s http.ConnState) {
 	switch s {
