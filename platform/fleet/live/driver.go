@@ -107,3 +107,9 @@ func (m *machine) Sample() (fleet.Sample, error) {
 	}
 	return fleet.Sample{At: u.At, CPUSeconds: u.CPUSeconds / m.fraction, MemoryBytes: u.MemoryBytes}, nil
 }
+
+// AppFromSpec takes the app fields (command, image, env, health path) of a runtime.Spec
+// template, the form the runner holds the scenario's app in.
+func AppFromSpec(s runtime.Spec, startupTimeout time.Duration) App {
+	return App{Command: s.Command, Image: s.Image, Env: s.Env, HealthPath: s.HealthPath, StartupTimeout: startupTimeout}
+}
