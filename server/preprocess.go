@@ -5,8 +5,6 @@ import (
 	"image"
 	"image/color"
 	"math"
-
-	"golang.org/x/image/draw"
 )
 
 // The classic MNIST preprocessing (LeCun et al.): the digit's bounding box is scaled so
@@ -40,8 +38,7 @@ func Preprocess(img image.Image) ([]float32, error) {
 	if !ok {
 		return nil, ErrNoInk
 	}
-	scaled := scaleBox(ink, w, box)
-	return centre(scaled), nil
+	return centre(scaleBox(ink, w, box)), nil
 }
 
 // inkLevels returns the image as ink levels in [0,1] (1 = darkest ink relative to the
@@ -181,59 +178,115 @@ func inkBox(ink []float32, w, h int) (image.Rectangle, bool) {
 }
 
 // scaleBox scales the box of ink so its longest side is boxSide, keeping the aspect
-// ratio (the short side is at least 1 px), and returns it as an 8-bit gray image.
-func scaleBox(ink []float32, w int, box image.Rectangle) *image.Gray {
-	src := image.NewGray(image.Rect(0, 0, box.Dx(), box.Dy()))
-	for y := 0; y < box.Dy(); y++ {
+// ratio (the short side is at least 1 px). It returns the scaled digit and its size.
+func scaleBox(ink []float32, w int, box image.Rectangle) ([]float32, int, int) {
+	bw, bh := box.Dx(), box.Dy()
+	dw, dh := boxSide, boxSide
+	if bw > bh {
+		dh = max(1, int(math.Round(float64(boxSide*bh)/float64(bw))))
+	} else {
+		dw = max(1, int(math.Round(float64(boxSide*bw)/float64(bh))))
+	}
+	// Separable resampling: rows first (bh rows of dw), then columns.
+	tmp := make([]float32, bh*dw)
+	xw := tentWeights(bw, dw)
+	for y := 0; y < bh; y++ {
 		row := ink[(box.Min.Y+y)*w+box.Min.X : (box.Min.Y+y)*w+box.Max.X]
-		for x, v := range row {
-			src.Pix[y*src.Stride+x] = uint8(min(v, 1)*255 + 0.5)
+		out := tmp[y*dw : (y+1)*dw]
+		for x, t := range xw {
+			var v float32
+			for k, wt := range t.w {
+				v += wt * row[t.first+k]
+			}
+			out[x] = v
 		}
 	}
-	dw, dh := boxSide, boxSide
-	if box.Dx() > box.Dy() {
-		dh = max(1, int(math.Round(float64(boxSide*box.Dy())/float64(box.Dx()))))
-	} else {
-		dw = max(1, int(math.Round(float64(boxSide*box.Dx())/float64(box.Dy()))))
+	dst := make([]float32, dw*dh)
+	for y, t := range tentWeights(bh, dh) {
+		out := dst[y*dw : (y+1)*dw]
+		for k, wt := range t.w {
+			src := tmp[(t.first+k)*dw : (t.first+k+1)*dw]
+			for x, v := range src {
+				out[x] += wt * v
+			}
+		}
 	}
-	dst := image.NewGray(image.Rect(0, 0, dw, dh))
-	// Catmull-Rom widens its kernel when shrinking, so thin strokes of a large photo
-	// average into gray instead of vanishing between samples.
-	draw.CatmullRom.Scale(dst, dst.Bounds(), src, src.Bounds(), draw.Src, nil)
-	return dst
+	for i, v := range dst {
+		dst[i] = min(max(v, 0), 1)
+	}
+	return dst, dw, dh
 }
 
-// centre pastes the scaled digit into a 28×28 field so that its centre of mass lands on
-// the field's centre; pixels shifted past an edge are dropped, as in MNIST.
-func centre(d *image.Gray) []float32 {
-	b := d.Bounds()
+// taps are the source samples and weights of one output sample.
+type taps struct {
+	first int
+	w     []float32
+}
+
+// tentWeights computes, for resampling n samples to m, each output's source weights
+// under a tent (linear) filter. When shrinking, the tent widens to the shrink factor, so
+// every source pixel contributes (area-like averaging): thin strokes of a large photo
+// turn gray instead of vanishing between samples, as in the original MNIST anti-aliasing.
+func tentWeights(n, m int) []taps {
+	scale := float64(n) / float64(m)
+	radius := max(1, scale)
+	out := make([]taps, m)
+	for j := range out {
+		c := (float64(j)+0.5)*scale - 0.5
+		lo := max(0, int(math.Ceil(c-radius)))
+		hi := min(n-1, int(math.Floor(c+radius)))
+		if hi < lo { // only when radius < 1/2 away from any sample: take the nearest
+			lo = min(max(int(math.Round(c)), 0), n-1)
+			hi = lo
+		}
+		w := make([]float32, hi-lo+1)
+		var sum float32
+		for i := lo; i <= hi; i++ {
+			wt := float32(max(0, 1-math.Abs(float64(i)-c)/radius))
+			w[i-lo] = wt
+			sum += wt
+		}
+		if sum == 0 {
+			for i := range w {
+				w[i] = 1
+			}
+			sum = float32(len(w))
+		}
+		for i := range w {
+			w[i] /= sum
+		}
+		out[j] = taps{first: lo, w: w}
+	}
+	return out
+}
+
+// centre pastes the scaled digit (dw×dh) into a 28×28 field so that its centre of mass
+// lands on the field's centre; pixels shifted past an edge are dropped, as in MNIST.
+func centre(d []float32, dw, dh int) []float32 {
 	var sum, sx, sy float64
-	for y := 0; y < b.Dy(); y++ {
-		for x := 0; x < b.Dx(); x++ {
-			v := float64(d.Pix[y*d.Stride+x])
-			sum += v
-			sx += v * (float64(x) + 0.5)
-			sy += v * (float64(y) + 0.5)
+	for y := 0; y < dh; y++ {
+		for x, v := range d[y*dw : (y+1)*dw] {
+			sum += float64(v)
+			sx += float64(v) * (float64(x) + 0.5)
+			sy += float64(v) * (float64(y) + 0.5)
 		}
 	}
-	cx, cy := float64(b.Dx())/2, float64(b.Dy())/2
+	cx, cy := float64(dw)/2, float64(dh)/2
 	if sum > 0 {
 		cx, cy = sx/sum, sy/sum
 	}
 	ox := int(math.Round(side/2 - cx))
 	oy := int(math.Round(side/2 - cy))
 	out := make([]float32, Pixels)
-	for y := 0; y < b.Dy(); y++ {
+	for y := 0; y < dh; y++ {
 		ty := y + oy
 		if ty < 0 || ty >= side {
 			continue
 		}
-		for x := 0; x < b.Dx(); x++ {
-			tx := x + ox
-			if tx < 0 || tx >= side {
-				continue
+		for x, v := range d[y*dw : (y+1)*dw] {
+			if tx := x + ox; tx >= 0 && tx < side {
+				out[ty*side+tx] = v
 			}
-			out[ty*side+tx] = float32(d.Pix[y*d.Stride+x]) / 255
 		}
 	}
 	return out
