@@ -84,22 +84,13 @@ func New(cfg Config, env Env) (*Platform, error) {
 	}
 	p.targets.b = p.bal
 
-	spec := cfg.Spec()
-	o := fleet.Options{
-		Clock: p.clock, Driver: env.Driver, Targets: p.targets, Prefix: "asg",
-		InstanceType: spec.Name, VCPU: spec.VCPU, MemoryMiB: spec.MemoryMiB, Purchase: cfg.Purchase,
-		PendingDelay:     fleet.Scale(cfg.PendingDelay, cfg.Timescale),
-		BootDelay:        fleet.Scale(cfg.BootDelay, cfg.Timescale),
-		HealthCheckGrace: fleet.Scale(cfg.HealthCheckGracePeriod, cfg.Timescale),
-		ELBHealth:        cfg.HealthCheckType == HealthCheckELB,
-		Warmup:           fleet.Scale(cfg.DefaultInstanceWarmup, cfg.Timescale),
-		SampleInterval:   cfg.SampleInterval, StopGrace: cfg.StopGrace, Timescale: cfg.Timescale,
-		OnEvent:  env.OnEvent,
-		OnSample: func(id string, at time.Time, v float64) { p.cpu.Put(id, at, v) },
-	}
-	if spec.Burstable && env.Credits != nil {
-		o.NewCredits = func() fleet.Credits { return env.Credits(spec.Name, spec.VCPU, cfg.CreditMode) }
-	}
+	o := cfg.LaunchTemplate.Options(env.World, cfg.Timescale)
+	o.Prefix, o.Targets = "asg", p.targets
+	o.HealthCheckGrace = fleet.Scale(cfg.HealthCheckGracePeriod, cfg.Timescale)
+	o.ELBHealth = cfg.HealthCheckType == HealthCheckELB
+	o.Warmup = fleet.Scale(cfg.DefaultInstanceWarmup, cfg.Timescale)
+	o.SampleInterval, o.StopGrace = cfg.SampleInterval, cfg.StopGrace
+	o.OnSample = func(id string, at time.Time, v float64) { p.cpu.Put(id, at, v) }
 	if p.fleet, err = fleet.New(o); err != nil {
 		_ = p.bal.Close()
 		return nil, fmt.Errorf("asg: %w", err)

@@ -1,7 +1,6 @@
 package asg
 
 import (
-	"bytes"
 	"fmt"
 	"time"
 
@@ -163,16 +162,8 @@ func (c Config) Validate() error {
 // the scenario's, used unless the section sets its own (0 means 1).
 func DecodeConfig(n *yaml.Node, timescale float64) (Config, error) {
 	var c Config
-	if n != nil && n.Kind != 0 {
-		b, err := yaml.Marshal(n)
-		if err != nil {
-			return c, fmt.Errorf("asg: %w", err)
-		}
-		dec := yaml.NewDecoder(bytes.NewReader(b))
-		dec.KnownFields(true)
-		if err := dec.Decode(&c); err != nil {
-			return c, fmt.Errorf("asg: %s", bytes.Join(bytes.Fields([]byte(err.Error())), []byte(" ")))
-		}
+	if err := fleet.DecodeStrict(n, &c); err != nil {
+		return c, fmt.Errorf("asg: %w", err)
 	}
 	if c.Timescale == 0 {
 		c.Timescale = timescale

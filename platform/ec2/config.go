@@ -1,7 +1,6 @@
 package ec2
 
 import (
-	"bytes"
 	"fmt"
 	"time"
 
@@ -54,7 +53,7 @@ func (c Config) Validate() error {
 // the scenario's, used unless the section sets its own (0 means 1).
 func DecodeConfig(n *yaml.Node, timescale float64) (Config, error) {
 	var c Config
-	if err := decodeStrict(n, &c); err != nil {
+	if err := fleet.DecodeStrict(n, &c); err != nil {
 		return c, fmt.Errorf("ec2: %w", err)
 	}
 	if c.Timescale == 0 {
@@ -62,25 +61,4 @@ func DecodeConfig(n *yaml.Node, timescale float64) (Config, error) {
 	}
 	c = c.WithDefaults()
 	return c, c.Validate()
-}
-
-func decodeStrict(n *yaml.Node, out any) error {
-	if n == nil || n.Kind == 0 {
-		return nil
-	}
-	b, err := yaml.Marshal(n)
-	if err != nil {
-		return err
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(out); err != nil {
-		return fmt.Errorf("%s", oneLine(err.Error()))
-	}
-	return nil
-}
-
-// oneLine folds yaml.v3's multi-line errors into one line.
-func oneLine(s string) string {
-	return string(bytes.Join(bytes.Fields([]byte(s)), []byte(" ")))
 }

@@ -35,18 +35,10 @@ func New(cfg Config, w fleet.World) (*Platform, error) {
 	if w.Driver == nil {
 		return nil, errors.New("ec2: New: the world has no driver")
 	}
-	spec := cfg.Spec()
-	o := fleet.Options{
-		Clock: w.ClockOrWall(), Driver: w.Driver, Prefix: "ec2",
-		InstanceType: spec.Name, VCPU: spec.VCPU, MemoryMiB: spec.MemoryMiB, Purchase: cfg.Purchase,
-		PendingDelay:  fleet.Scale(cfg.PendingDelay, cfg.Timescale),
-		BootDelay:     fleet.Scale(cfg.BootDelay, cfg.Timescale),
-		NoReplacement: true, // a lone instance has no group to replace it
-		StopGrace:     cfg.StopGrace, Timescale: cfg.Timescale, OnEvent: w.OnEvent,
-	}
-	if spec.Burstable && w.Credits != nil {
-		o.NewCredits = func() fleet.Credits { return w.Credits(spec.Name, spec.VCPU, cfg.CreditMode) }
-	}
+	o := cfg.LaunchTemplate.Options(w, cfg.Timescale)
+	o.Prefix = "ec2"
+	o.NoReplacement = true // a lone instance has no group to replace it
+	o.StopGrace = cfg.StopGrace
 	f, err := fleet.New(o)
 	if err != nil {
 		return nil, fmt.Errorf("ec2: %w", err)

@@ -86,3 +86,22 @@ func Scale(d time.Duration, timescale float64) time.Duration {
 // passes one built on the credit accountant of the world it runs in. It returns nil for
 // types that are not burstable.
 type CreditsFactory func(instanceType string, vcpu float64, mode string) Credits
+
+// Options returns the fleet options every platform launching this template shares: the
+// world's clock, driver, observer and credit model, the type's size, the purchase option
+// and the launch delays compressed by timescale. Call after Validate; platforms add their
+// own (prefix, load balancer, health checks, sampling).
+func (t LaunchTemplate) Options(w World, timescale float64) Options {
+	spec := t.Spec()
+	o := Options{
+		Clock: w.ClockOrWall(), Driver: w.Driver, OnEvent: w.OnEvent,
+		InstanceType: spec.Name, VCPU: spec.VCPU, MemoryMiB: spec.MemoryMiB, Purchase: t.Purchase,
+		PendingDelay: Scale(t.PendingDelay, timescale), BootDelay: Scale(t.BootDelay, timescale),
+		Timescale: timescale,
+	}
+	if spec.Burstable && w.Credits != nil {
+		mode := t.CreditMode
+		o.NewCredits = func() Credits { return w.Credits(spec.Name, spec.VCPU, mode) }
+	}
+	return o
+}

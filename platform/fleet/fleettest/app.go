@@ -69,3 +69,13 @@ func spin(d time.Duration) {
 		fmt.Fprint(os.Stderr, "")
 	}
 }
+
+// Main is a TestMain for packages with live tests: it runs ServeApp when the binary was
+// started as the app, the tests otherwise.
+func Main(m interface{ Run() int }) {
+	if os.Getenv(AppEnv) == "1" {
+		ServeApp()
+		return
+	}
+	os.Exit(m.Run())
+}
