@@ -1,6 +1,7 @@
 package pricing
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
@@ -158,4 +159,26 @@ func BenchmarkEmbedded(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(`{"regions":["r"],"instances":[{"type":"a.b","vcpus":1,"memory_mib":512,"ondemand":{"r":0.1}}],"rates":{"alb.hour":1}}`))
+	f.Add([]byte(`{"instances":[{"type":"t2.medium","vcpus":2,"memory_mib":4096}],"spot":{"r":{"t2.medium":{"s":50,"r":9}}}}`))
+	f.Add([]byte{0x1f, 0x8b, 0, 0})
+	f.Fuzz(func(t *testing.T, in []byte) {
+		c, err := Parse(bytes.NewReader(in))
+		if err != nil {
+			return
+		}
+		for _, r := range c.Regions() {
+			b, err := c.Book(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, typ := range c.Types() {
+				_, _ = b.Hourly(typ, Purchase{Kind: Spot})
+				_, _ = b.Hourly(typ, Purchase{Kind: Reserved, Years: 3, Payment: AllUpfront})
+			}
+		}
+	})
 }

@@ -16,3 +16,9 @@
 // (package pricing/awsprice). Prices are float64 US dollars; nothing is rounded until it
 // is displayed.
 package pricing
+
+// Regenerate the embedded catalog from a directory of snapshots (see docs/pricing.md):
+//
+//	DEPLOYBENCH_PRICE_DATA=<dir> go generate ./pricing
+//
+//go:generate go run ../tools/pricinggen -src ${DEPLOYBENCH_PRICE_DATA} -out data
