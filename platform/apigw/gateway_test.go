@@ -17,7 +17,7 @@ func TestGatewayAdmit(t *testing.T) {
 	}{
 		{0, 10, 0},
 		{0, 10, 0},
-		{0, 10, 429},                      // burst used up
+		{0, 10, 429},                       // burst used up
 		{500 * time.Millisecond, 101, 413}, // one token back, spent on a request too large
 		{500 * time.Millisecond, 10, 429},
 		{time.Second, 10, 0},
