@@ -76,6 +76,11 @@ type Config struct {
 	TraceSpeedup float64 `yaml:"trace_speedup,omitempty" json:"trace_speedup,omitempty"`
 	// MaxInflight caps open-model in-flight requests (default DefaultMaxInflight).
 	MaxInflight int `yaml:"max_inflight,omitempty" json:"max_inflight,omitempty"`
+	// MaxConns caps the TCP connections to the target (0: no cap, one per in-flight
+	// request as needed). With a cap, requests beyond it wait inside the client for a
+	// connection, like wrk's fixed connections; their latency still counts from the
+	// intended send time, so the wait is measured, not hidden.
+	MaxConns int `yaml:"max_conns,omitempty" json:"max_conns,omitempty"`
 	// Spacing places open-model arrivals: uniform (default) or poisson.
 	Spacing string `yaml:"spacing,omitempty" json:"spacing,omitempty"`
 	// Seed feeds Poisson spacing and random think times (default DefaultSeed).
@@ -322,6 +327,9 @@ func contains(list []string, s string) bool {
 func (c Config) validateRequest() error {
 	if c.MaxInflight < 0 {
 		return fieldErr("max_inflight", "%d must be ≥ 0", c.MaxInflight)
+	}
+	if c.MaxConns < 0 {
+		return fieldErr("max_conns", "%d must be ≥ 0", c.MaxConns)
 	}
 	if c.Spacing != "" && c.Spacing != "uniform" && c.Spacing != "poisson" {
 		return fieldErr("spacing", "%q is not a spacing (want uniform or poisson)", c.Spacing)

@@ -96,6 +96,7 @@ func TestValidate(t *testing.T) {
 		{"bad header", Config{Rate: 1, Duration: d, Headers: map[string]string{"a b": "x"}}, "load.headers"},
 		{"bad path", Config{Rate: 1, Duration: d, Path: "predict"}, "load.path"},
 		{"negative inflight", Config{Rate: 1, Duration: d, MaxInflight: -1}, "load.max_inflight"},
+		{"negative conns", Config{Rate: 1, Duration: d, MaxConns: -1}, "load.max_conns"},
 		{"too many vus", Config{VUs: 1e6, Duration: d}, "load.vus"},
 	}
 	for _, tt := range tests {

@@ -127,3 +127,21 @@ func TestStartRejectsBadInput(t *testing.T) {
 		})
 	}
 }
+
+// max_conns caps the connections; requests beyond it wait for one inside the client.
+func TestMaxConns(t *testing.T) {
+	var mu sync.Mutex
+	conns := map[string]bool{}
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		conns[r.RemoteAddr] = true
+		mu.Unlock()
+		<-time.After(5 * time.Millisecond)
+	})
+	res := runLoad(t, Config{VUs: 8, Requests: 80, MaxConns: 2}, srv.URL, Options{})
+	mu.Lock()
+	defer mu.Unlock()
+	if res.Requests != 80 || len(conns) > 2 {
+		t.Errorf("requests %d over %d connections; want 80 over ≤ 2", res.Requests, len(conns))
+	}
+}

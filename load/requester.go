@@ -36,12 +36,14 @@ type requester struct {
 // newTransport returns a transport tuned for load: enough idle connections per host that
 // every in-flight request can reuse one, keep-alive on, no gzip (the client must not
 // spend CPU decompressing what the server's latency already paid for), no proxy from
-// the environment (the target is a front door, usually on loopback).
-func newTransport(conns int) *http.Transport {
+// the environment (the target is a front door, usually on loopback). maxConns caps the
+// connections (0: no cap).
+func newTransport(conns, maxConns int) *http.Transport {
 	return &http.Transport{
 		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 		MaxIdleConns:          0,
 		MaxIdleConnsPerHost:   conns,
+		MaxConnsPerHost:       maxConns,
 		IdleConnTimeout:       90 * time.Second,
 		DisableCompression:    true,
 		TLSHandshakeTimeout:   10 * time.Second,

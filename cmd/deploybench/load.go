@@ -23,7 +23,7 @@ func init() { register(newLoadCmd) }
 var loadFlagNames = map[string]string{
 	"vus": "--vus", "think": "--think", "rate": "--rate", "start_rate": "--start-rate", "duration": "--duration",
 	"requests": "--requests", "stages": "--stages", "batch": "--batch", "trace": "--trace", "trace_speedup": "--trace-speedup",
-	"max_inflight": "--max-inflight", "spacing": "--spacing", "seed": "--seed", "timeout": "--timeout", "method": "--method",
+	"max_inflight": "--max-inflight", "max_conns": "--max-conns", "spacing": "--spacing", "seed": "--seed", "timeout": "--timeout", "method": "--method",
 	"headers": "--header", "body": "--body",
 }
 
@@ -31,7 +31,7 @@ var loadFlagNames = map[string]string{
 type loadFlags struct {
 	config, rate, startRate, duration, think, stages, batch, trace, speedup string
 	spacing, timeout, method, body, out, csv, slo                           string
-	vus, maxInflight                                                        int
+	vus, maxInflight, maxConns                                              int
 	requests                                                                int64
 	seed                                                                    uint64
 	headers                                                                 []string
@@ -82,6 +82,7 @@ names the violated thresholds.`,
 	fl.StringVar(&f.trace, "trace", "", "CSV trace to replay: offset_seconds,count rows or one count per minute")
 	fl.StringVar(&f.speedup, "trace-speedup", "", "replay the trace this many times faster")
 	fl.IntVar(&f.maxInflight, "max-inflight", 0, fmt.Sprintf("open model: in-flight cap, arrivals beyond it are dropped (default %d)", load.DefaultMaxInflight))
+	fl.IntVar(&f.maxConns, "max-conns", 0, "cap on TCP connections; requests beyond it wait for one, measured (default: no cap)")
 	fl.StringVar(&f.spacing, "spacing", "", "open model: uniform (default) or poisson arrivals")
 	fl.Uint64Var(&f.seed, "seed", 0, "seed for Poisson spacing and think times (default 1)")
 	fl.StringVar(&f.timeout, "timeout", "", fmt.Sprintf("per-request timeout (default %s)", load.DefaultTimeout))
@@ -225,6 +226,9 @@ func loadConfigFromFlags(cmd *cobra.Command, f loadFlags) (load.Config, error) {
 	}
 	if set("max-inflight") {
 		c.MaxInflight = f.maxInflight
+	}
+	if set("max-conns") {
+		c.MaxConns = f.maxConns
 	}
 	if set("spacing") {
 		c.Spacing = f.spacing

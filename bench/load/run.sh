@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# Benchmark of the load generator against a trivial local handler, side by side with
+# vegeta and wrk on the same machine in one run:
+#   1. closed-loop maximum throughput with the same number of connections:
+#      wrk -c C, vegeta -rate=0 -max-workers=C, deploybench load --vus C;
+#   2. open-loop maximum sustained rate, climbing a ladder of rates: deploybench load
+#      --rate R and vegeta attack -rate=R; a rate is sustained when the achieved rate is
+#      within 2 % of R, at least 99 % of requests succeed and p99 latency is under the
+#      limit (deploybench measures from the intended send time, vegeta from the actual
+#      send, so deploybench's test is the stricter one);
+#   3. deploybench's own CPU time and peak RSS per 1,000 req/s, from /usr/bin/time -v.
+# It prints a Markdown section on stdout (or into -o FILE).
+#
+# usage: bench/load/run.sh [-d PROBE_SECONDS] [-c CONNECTIONS] [-p P99_LIMIT_MS]
+#                          [-r CPU_PROBE_RATE] [-o OUT.md]
+# Needs Go; installs vegeta with `go install` when missing; wrk is optional (apt: wrk).
+# When taskset exists and there are 2+ cores, the handler runs on CPU 0 and the load
+# generators on CPU 1, so they do not fight over a core.
+set -euo pipefail
+
+probe=5 conns=64 p99limit=100 cpurate=5000 out=""
+while getopts "d:c:p:r:o:h" opt; do
+	case $opt in
+	d) probe=$OPTARG ;;
+	c) conns=$OPTARG ;;
+	p) p99limit=$OPTARG ;;
+	r) cpurate=$OPTARG ;;
+	o) out=$OPTARG ;;
+	*) sed -n '2,20p' "$0"; exit 2 ;;
+	esac
+done
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+	if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { echo "bench: $*" >&2; }
+
+(cd "$repo" && go build -o "$work/deploybench" ./cmd/deploybench && go build -o "$work/trivial" ./bench/load/trivial)
+vegeta=$(command -v vegeta || true)
+if [ -z "$vegeta" ]; then
+	vegeta="$(go env GOPATH)/bin/vegeta"
+	[ -x "$vegeta" ] || { log "installing vegeta"; go install github.com/tsenart/vegeta/v12@latest; }
+fi
+wrk=$(command -v wrk || true)
+[ -n "$wrk" ] || log "wrk not found (Debian/Ubuntu: apt-get install wrk); skipping it"
+ulimit -n 65536 2>/dev/null || true
+
+srv_cpu="" gen_cpu=""
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+	srv_cpu="taskset -c 0" gen_cpu="taskset -c 1"
+fi
+$srv_cpu "$work/trivial" >"$work/addr" &
+server_pid=$!
+for _ in $(seq 100); do [ -s "$work/addr" ] && break; sleep 0.05; done
+url="http://$(head -1 "$work/addr")/"
+log "handler at $url"
+
+# num KEY FILE: the first number after "KEY": in a JSON file.
+num() { grep -o "\"$1\": *[-0-9.e+]*" "$2" | head -1 | sed 's/.*: *//'; }
+fmt1() { awk -v v="$1" 'BEGIN { printf "%.1f", v }'; }
+
+db() { $gen_cpu "$work/deploybench" load "$url" "$@" >/dev/null 2>&1 || true; }
+
+# --- 1. closed loop ---------------------------------------------------------------
+log "closed loop, $conns connections, ${probe}s each"
+db --vus "$conns" --duration "${probe}s" --out "$work/db-closed.json"
+db_closed=$(num rate_achieved "$work/db-closed.json")
+db_closed_p99=$(num p99 "$work/db-closed.json")
+$gen_cpu "$vegeta" attack -rate=0 -max-workers="$conns" -workers="$conns" -duration="${probe}s" <<<"GET $url" >"$work/veg-closed.bin"
+"$vegeta" report -type=json <"$work/veg-closed.bin" >"$work/veg-closed.json"
+veg_closed=$(num throughput "$work/veg-closed.json")
+veg_closed_p99=$(awk -v ns="$(num 99th "$work/veg-closed.json")" 'BEGIN { printf "%.3f", ns / 1e6 }')
+wrk_closed="n/a" wrk_closed_p99="n/a"
+if [ -n "$wrk" ]; then
+	$gen_cpu "$wrk" -t1 -c"$conns" -d"${probe}s" --latency "$url" >"$work/wrk.txt"
+	wrk_closed=$(awk '/Requests\/sec/ { print $2 }' "$work/wrk.txt")
+	wrk_closed_p99=$(awk '$1 == "99%" { print $2 }' "$work/wrk.txt")
+fi
+
+# --- 2. open loop: climb the ladder until a rate fails twice -----------------------
+rates="2000 3000 4000 5000 6000 8000 10000 12000 14000 17000 20000 24000 28000 33000 40000"
+db_probe() { # rate -> "ok|fail achieved p99_ms errors"
+	db --rate "$1" --duration "${probe}s" --out "$work/db-open.json"
+	local a p e r
+	a=$(num rate_achieved "$work/db-open.json"); p=$(num p99 "$work/db-open.json")
+	e=$(num errors "$work/db-open.json"); r=$(num requests "$work/db-open.json")
+	awk -v R="$1" -v a="$a" -v p="$p" -v e="$e" -v r="$r" -v L="$p99limit" 'BEGIN {
+		ok = (a >= 0.98 * R && r > 0 && e / r <= 0.01 && p <= L) ? "ok" : "fail"
+		printf "%s %.1f %.3f %d\n", ok, a, p, e }'
+}
+veg_probe() {
+	$gen_cpu "$vegeta" attack -rate="$1" -duration="${probe}s" <<<"GET $url" >"$work/veg-open.bin"
+	"$vegeta" report -type=json <"$work/veg-open.bin" >"$work/veg-open.json"
+	local a p s
+	a=$(num throughput "$work/veg-open.json"); p=$(num 99th "$work/veg-open.json"); s=$(num success "$work/veg-open.json")
+	awk -v R="$1" -v a="$a" -v p="$p" -v s="$s" -v L="$p99limit" 'BEGIN {
+		p /= 1e6; ok = (a >= 0.98 * R && s >= 0.99 && p <= L) ? "ok" : "fail"
+		printf "%s %.1f %.3f %d\n", ok, a, p, 0 }'
+}
+climb() { # probe-function -> max sustained rate, with the ladder in $work/$1.ladder
+	local best=0 fails=0 res
+	for r in $rates; do
+		res=$($1 "$r"); echo "$r $res" >>"$work/$1.ladder"; log "$1 $r: $res"
+		if [ "${res%% *}" = ok ]; then best=$r; fails=0; continue; fi
+		res=$($1 "$r"); echo "$r $res (retry)" >>"$work/$1.ladder"; log "$1 $r retry: $res"
+		if [ "${res%% *}" = ok ]; then best=$r; continue; fi
+		break
+	done
+	echo "$best"
+}
+log "open loop ladder, ${probe}s per rate, p99 limit ${p99limit} ms"
+db_max=$(climb db_probe)
+veg_max=$(climb veg_probe)
+
+# --- 3. deploybench's CPU and memory per 1,000 req/s --------------------------------
+cpu_probe() { # label command... -> "cpu_ms_per_s_per_1k rss_mib"
+	local secs=10
+	/usr/bin/time -v "$@" 2>"$work/time.txt" >/dev/null || true
+	awk -v rate="$cpurate" -v secs="$secs" -F': ' '
+		/User time/ { u = $2 } /System time/ { s = $2 } /Maximum resident/ { m = $2 }
+		END { printf "%.1f %.1f\n", (u + s) * 1000 / secs / (rate / 1000), m / 1024 }' "$work/time.txt"
+}
+cpu_note="n/a"
+if [ -x /usr/bin/time ]; then
+	log "CPU and RSS at $cpurate req/s for 10s"
+	read -r db_cpu db_rss < <(cpu_probe $gen_cpu "$work/deploybench" load "$url" --rate "$cpurate" --duration 10s)
+	read -r veg_cpu veg_rss < <(cpu_probe sh -c "$gen_cpu $vegeta attack -rate=$cpurate -duration=10s <<<'GET $url' >/dev/null" )
+	cpu_note=ok
+fi
+
+# --- report ----------------------------------------------------------------------
+{
+	echo "Measured $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')),"
+	echo "load average at the end $(cut -d' ' -f1-3 /proc/loadavg); $(go version | cut -d' ' -f3); wrk ${wrk:+$($wrk -v 2>&1 | head -1 | cut -d' ' -f2)}; vegeta v12."
+	echo "Handler pinned to CPU 0 and generators to CPU 1: ${srv_cpu:+yes}${srv_cpu:-no}. Probe length ${probe}s."
+	echo
+	echo "Closed loop, $conns connections (maximum throughput):"
+	echo
+	echo "| tool | req/s | p99 ms |"
+	echo "|---|---:|---:|"
+	echo "| deploybench load --vus $conns | $(fmt1 "$db_closed") | $db_closed_p99 |"
+	echo "| vegeta attack -rate=0 -max-workers=$conns | $(fmt1 "$veg_closed") | $veg_closed_p99 |"
+	echo "| wrk -t1 -c$conns | $wrk_closed | $wrk_closed_p99 |"
+	echo
+	echo "Open loop, maximum sustained rate (achieved ≥ 98 % of intended, ≥ 99 % success, p99 ≤ $p99limit ms):"
+	echo
+	echo "| tool | max sustained req/s |"
+	echo "|---|---:|"
+	echo "| deploybench load --rate R (latency from intended send time) | $db_max |"
+	echo "| vegeta attack -rate=R (latency from actual send) | $veg_max |"
+	echo
+	echo "Ladder (rate: verdict achieved p99_ms errors):"
+	echo
+	echo '```'
+	sed 's/^/deploybench /' "$work/db_probe.ladder"
+	sed 's/^/vegeta      /' "$work/veg_probe.ladder"
+	echo '```'
+	if [ "$cpu_note" = ok ]; then
+		echo
+		echo "CPU and memory at $cpurate req/s for 10 s (CPU ms per second per 1,000 req/s; peak RSS):"
+		echo
+		echo "| tool | CPU ms/s per 1k req/s | peak RSS MiB |"
+		echo "|---|---:|---:|"
+		echo "| deploybench load | $db_cpu | $db_rss |"
+		echo "| vegeta attack | $veg_cpu | $veg_rss |"
+	fi
+} | if [ -n "$out" ]; then cat >"$out"; else cat; fi
