@@ -190,6 +190,10 @@ func (c *Catalog) Instance(typ string) (Instance, error) {
 		return Instance{}, fmt.Errorf("%w %q%s", ErrUnknownType, typ, didYouMean(typ, c.types))
 	}
 	cp := *in
+	if in.Credits != nil {
+		cs := *in.Credits
+		cp.Credits = &cs
+	}
 	cp.OnDemand = make(map[string]float64, len(in.OnDemand))
 	for k, v := range in.OnDemand {
 		cp.OnDemand[k] = v

@@ -60,7 +60,10 @@ memory takes a unit (4-16GiB). Wildcards in --family/--allow/--exclude: m5*, c7?
 			if cmd.Flags().Changed("bare-metal") {
 				f.BareMetal = &bareMetal
 			}
-			f.MaxPrice, f.Sort, f.Limit = maxPrice, pricing.SortBy(sortBy), limit
+			f.MaxPrice, f.Sort = maxPrice, pricing.SortBy(sortBy)
+			if limit < 0 {
+				return usagef("--limit %d must not be negative (0 = all)", limit)
+			}
 			if err := f.Validate(); err != nil {
 				return asUsage(err)
 			}
@@ -75,10 +78,20 @@ memory takes a unit (4-16GiB). Wildcards in --family/--allow/--exclude: m5*, c7?
 			if err != nil {
 				return asUsage(err)
 			}
+			total := len(ms)
+			if limit > 0 && total > limit {
+				ms = ms[:limit]
+			}
 			if asJSON {
 				return writeMatchesJSON(cmd, b.Region(), f, ms)
 			}
-			return writeMatches(cmd, b.Region(), ms)
+			if err := writeMatches(cmd, b.Region(), ms); err != nil {
+				return err
+			}
+			if total > len(ms) {
+				fmt.Fprintf(cmd.OutOrStdout(), "(%d of %d matching types shown; --limit 0 shows all)\n", len(ms), total)
+			}
+			return nil
 		},
 	}
 	src.addFlags(cmd)

@@ -56,6 +56,10 @@ func TestSelectJSONAndGPU(t *testing.T) {
 			t.Errorf("%+v", ty)
 		}
 	}
+	code, out, _ = runCLI(t, "select", "--family", "m5", "--limit", "2")
+	if code != exitOK || !strings.Contains(out, "(2 of ") {
+		t.Errorf("truncation not reported:\n%s", out)
+	}
 	code, out, _ = runCLI(t, "select", "--gpus", "0", "--family", "g5", "--limit", "0")
 	if code == exitOK {
 		t.Errorf("--gpus 0 in a GPU family matched:\n%s", out)
@@ -74,6 +78,7 @@ func TestSelectErrors(t *testing.T) {
 		{[]string{"select", "--manufacturer", "via"}, exitUsage, `manufacturer: "via" is not valid`},
 		{[]string{"select", "--sort", "speed"}, exitUsage, `sort: "speed" is not valid`},
 		{[]string{"select", "--region", "us-east-7"}, exitUsage, `unknown region "us-east-7"`},
+		{[]string{"select", "--limit", "-1"}, exitUsage, "--limit -1"},
 	}
 	for _, tt := range tests {
 		code, _, errOut := runCLI(t, tt.args...)
