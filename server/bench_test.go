@@ -136,3 +136,27 @@ func BenchmarkPredictHTTP(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkTrivialHTTP is BenchmarkPredictHTTP's baseline: the same client and body
+// against a handler that only reads the body and answers a constant, so the difference
+// is what /predict adds (decoding, preprocessing, metrics, answer) besides the model.
+func BenchmarkTrivialHTTP(b *testing.B) {
+	answer := []byte(`{"digit":0}` + "\n")
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(answer)
+	}))
+	defer ts.Close()
+	x := mustPreprocess(b, render("seven", 28, 28, 4, 4, 20, 20, 0, 255))
+	body, _ := json.Marshal(map[string][]float32{"pixels": x})
+	client := ts.Client()
+	for b.Loop() {
+		resp, err := client.Post(ts.URL+"/predict", "application/json", bytes.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+}
