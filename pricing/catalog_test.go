@@ -93,6 +93,9 @@ func TestInstanceSpecs(t *testing.T) {
 			continue
 		}
 		cs := *in.Credits
+		if cs.UnlimitedByDefault != (in.Family != "t2") || (cs.LaunchCredits > 0) != (in.Family == "t2") {
+			t.Errorf("%s: default mode / launch credits wrong: %+v", typ, cs)
+		}
 		if d := cs.CreditsPerHour/(60*float64(in.VCPUs)) - cs.BaselinePerVCPU; d > 1e-9 || d < -1e-9 {
 			t.Errorf("%s: baseline %v inconsistent with %v credits/h", typ, cs.BaselinePerVCPU, cs.CreditsPerHour)
 		}

@@ -19,7 +19,7 @@ func init() { register(newBreakevenCmd) }
 func newBreakevenCmd() *cobra.Command {
 	var src priceSource
 	var cpuMS, minRPS, maxRPS, util, taskVCPU, bytesPerReq float64
-	var memory, taskMem, lambdaMem, purchase, api, platforms string
+	var memory, taskMem, lambdaMem, purchase, api, platforms, minMonth, maxMonth string
 	var o projection.Options
 	var lambdaDur time.Duration
 	var asJSON bool
@@ -69,6 +69,19 @@ others behind an ALB.`,
 			if err != nil {
 				return err
 			}
+			for _, m := range []struct {
+				flag, v string
+				dst     *float64
+			}{{"min-per-month", minMonth, &minRPS}, {"max-per-month", maxMonth, &maxRPS}} {
+				if m.v == "" {
+					continue
+				}
+				n, err := parseCount(m.v)
+				if err != nil {
+					return usagef("--%s: %v", m.flag, err)
+				}
+				*m.dst = projection.RPSFromMonthly(float64(n))
+			}
 			levels := projection.TrafficLevels(minRPS, maxRPS)
 			if !(minRPS > 0) || !(maxRPS > minRPS) || maxRPS > 1e7 {
 				return usagef("--min-rps %v / --max-rps %v: want 0 < min < max ≤ 10,000,000", minRPS, maxRPS)
@@ -103,6 +116,8 @@ others behind an ALB.`,
 	fl.Float64Var(&o.NewConnPerRequest, "new-conn-per-request", 0, "new client connections per request (ALB LCU; 0 = keep-alive)")
 	fl.Float64Var(&minRPS, "min-rps", 0.01, "lowest traffic, requests per second")
 	fl.Float64Var(&maxRPS, "max-rps", 1000, "highest traffic, requests per second")
+	fl.StringVar(&minMonth, "min-per-month", "", "lowest traffic as requests per month, e.g. 100k (overrides --min-rps)")
+	fl.StringVar(&maxMonth, "max-per-month", "", "highest traffic as requests per month, e.g. 1B (overrides --max-rps)")
 	fl.StringVar(&platforms, "platforms", "lambda,fargate,ec2-asg,ecs-ec2,ecs-mi", "platforms to compare")
 	fl.BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd

@@ -53,6 +53,17 @@ func TestBreakevenCommand(t *testing.T) {
 	}
 }
 
+func TestBreakevenPerMonth(t *testing.T) {
+	code, out, errOut := runCLI(t, "breakeven", "--cpu-ms", "5", "--min-per-month", "2.628M", "--max-per-month", "262.8M", "--platforms", "lambda,fargate")
+	if code != exitOK {
+		t.Fatal(errOut)
+	}
+	lines := strings.Split(out, "\n")
+	if !strings.Contains(out, "      1      2.63M") || !strings.Contains(out, "    100       263M") || strings.Contains(out, "   0.5 ") {
+		t.Errorf("range 1–100 req/s expected:\n%s", strings.Join(lines[:8], "\n"))
+	}
+}
+
 func TestBreakevenErrors(t *testing.T) {
 	tests := []struct {
 		args []string
@@ -65,6 +76,7 @@ func TestBreakevenErrors(t *testing.T) {
 		{[]string{"breakeven", "--cpu-ms", "2", "--platforms", "lambda,k8s"}, `platform "k8s" is not known`},
 		{[]string{"breakeven", "--cpu-ms", "2", "--task-vcpu", "1"}, "--task-vcpu and --task-memory go together"},
 		{[]string{"breakeven", "--cpu-ms", "2", "--utilisation", "2"}, "target utilisation 2"},
+		{[]string{"breakeven", "--cpu-ms", "2", "--max-per-month", "lots"}, `--max-per-month: "lots" is not a count`},
 	}
 	for _, tt := range tests {
 		code, _, errOut := runCLI(t, tt.args...)
