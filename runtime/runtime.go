@@ -1,8 +1,3 @@
-// Package runtime starts instances of the app under test for real. A Backend turns a Spec
-// (command or image, emulated vCPUs, memory) into a running Instance with its own CPU and
-// memory limits and reports the resources it actually used. The process backend (this
-// package) runs OS processes in cgroups; a container backend implements the same
-// interfaces, so the platform models never know which one runs them.
 package runtime
 
 import (
@@ -36,10 +31,27 @@ type Spec struct {
 type Usage struct {
 	// At is when the sample was taken.
 	At time.Time
-	// CPUSeconds is the cumulative CPU time used since start.
+	// CPUSeconds is the cumulative host CPU time used since start (all processes of the
+	// instance, children included).
 	CPUSeconds float64
-	// MemoryBytes is the current resident memory.
+	// MemoryBytes is the current memory: charged to the cgroup minus reclaimable page
+	// cache, or the summed resident set size of the processes without cgroups.
 	MemoryBytes uint64
+	// VCPU is the instance's emulated vCPU count (from its Spec) and AllowedVCPU its
+	// current allowance (lower while SetVCPU holds a burstable instance to its baseline).
+	VCPU, AllowedVCPU float64
+	// VCPUFraction is the share of a host core one emulated vCPU gets on this backend;
+	// CPUSeconds / VCPUFraction is the emulated vCPU-seconds used.
+	VCPUFraction float64
+}
+
+// VCPUSeconds is the cumulative CPU in emulated vCPU-seconds: one emulated vCPU busy for
+// one second adds 1, whatever share of a host core that is.
+func (u Usage) VCPUSeconds() float64 {
+	if u.VCPUFraction <= 0 {
+		return 0
+	}
+	return u.CPUSeconds / u.VCPUFraction
 }
 
 // Instance is a started app instance.
