@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -312,10 +313,14 @@ func DecodeStrict(n *yaml.Node, v any) error {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
-		return errors.New(yamlError(err))
+		// Line numbers would count from the start of the section, not of the file, so
+		// they are dropped; the caller names the section.
+		return errors.New(lineNo.ReplaceAllString(yamlError(err), ""))
 	}
 	return nil
 }
+
+var lineNo = regexp.MustCompile(`line \d+: `)
 
 func contains(list []string, s string) bool {
 	for _, v := range list {
