@@ -291,12 +291,12 @@ type timeline struct {
 	memPerUnit  float64 // ∑ memory per running unit (MiB) over samples
 	memSamples  int
 	initial     int
-	demandAt   float64 // first time desired exceeded the initial capacity
-	readyAt    float64 // first time in-service exceeded the initial capacity
-	peak       int
-	unitSecs   float64 // ∑ in-service capacity × seconds, for throughput per unit
-	lastT      float64
-	lastInServ int
+	demandAt    float64 // first time desired exceeded the initial capacity
+	readyAt     float64 // first time in-service exceeded the initial capacity
+	peak        int
+	unitSecs    float64 // ∑ in-service capacity × seconds, for throughput per unit
+	lastT       float64
+	lastInServ  int
 }
 
 func (tl *timeline) observe(t float64, st platform.Status) {
