@@ -99,13 +99,18 @@ func (m *machine) WaitReady(ctx context.Context) error {
 	return nil
 }
 
-// Sample converts host CPU seconds to emulated vCPU-seconds.
+// Sample converts host CPU seconds to emulated vCPU-seconds, with the backend's own vCPU
+// fraction when it reports one, the driver's otherwise.
 func (m *machine) Sample() (fleet.Sample, error) {
 	u, err := m.inst.Usage()
 	if err != nil {
 		return fleet.Sample{}, err
 	}
-	return fleet.Sample{At: u.At, CPUSeconds: u.CPUSeconds / m.fraction, MemoryBytes: u.MemoryBytes}, nil
+	cpu := u.VCPUSeconds()
+	if u.VCPUFraction <= 0 {
+		cpu = u.CPUSeconds / m.fraction
+	}
+	return fleet.Sample{At: u.At, CPUSeconds: cpu, MemoryBytes: u.MemoryBytes}, nil
 }
 
 // AppFromSpec takes the app fields (command, image, env, health path) of a runtime.Spec
