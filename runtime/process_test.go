@@ -381,15 +381,31 @@ func TestNoCgroupsEnv(t *testing.T) {
 	}
 }
 
+// TestSetVCPU: lowering the allowance (a burstable instance out of credits, held to a
+// 20 % baseline of 2 vCPU) caps the CPU at the new quota; utilisation stays relative to
+// the full 2 vCPU, as CloudWatch shows it. Not parallel: it measures CPU.
 func TestSetVCPU(t *testing.T) {
-	t.Parallel()
 	p := newBackend(t, true)
-	in := startReady(t, p, helperSpec("burst", 2, 0))
+	in := startReady(t, p, helperSpec("burst", 2, 0, "GOMAXPROCS", "2"))
 	if err := in.SetVCPU(0.4); err != nil {
 		t.Fatal(err)
 	}
-	if u, _ := in.Usage(); u.AllowedVCPU != 0.4 || u.VCPU != 2 {
-		t.Errorf("Usage = %+v, want allowance 0.4 of 2 vCPU", u)
+	u0, err := in.Usage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u0.AllowedVCPU != 0.4 || u0.VCPU != 2 {
+		t.Errorf("Usage = %+v, want allowance 0.4 of 2 vCPU", u0)
+	}
+	fetch(t, in.Addr(), "/burn?d=1500ms&n=2")
+	u1, err := in.Usage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	util := Utilisation(u0, u1)
+	t.Logf("held to 0.4 of 2 vCPU: %.1f %% of the full allowance (baseline 20 %%)", util)
+	if util > 20*1.3 || util < 20*0.5 {
+		t.Errorf("utilisation %.1f %%, want about the 20 %% baseline", util)
 	}
 	if err := in.SetVCPU(0); err == nil {
 		t.Error("SetVCPU(0) accepted")

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"testing"
 )
 
@@ -96,7 +97,7 @@ func FuzzParseProcStat(f *testing.F) {
 }
 
 func BenchmarkGroupUsage(b *testing.B) {
-	pid := os.Getpid()
+	pid := syscall.Getpgrp() // groupUsage sums a process group
 	for b.Loop() {
 		if _, _, err := groupUsage("/proc", pid); err != nil {
 			b.Skip("no procfs:", err)

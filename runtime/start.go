@@ -73,10 +73,17 @@ func (p *Process) Start(ctx context.Context, spec Spec) (Instance, error) {
 		p.ports.release(port)
 		return nil, err
 	}
-	p.mu.Lock()
-	p.insts[id] = in
-	p.mu.Unlock()
 	go in.wait()
+	p.mu.Lock()
+	closed := p.closed
+	if !closed {
+		p.insts[id] = in
+	}
+	p.mu.Unlock()
+	if closed { // Close ran while this instance was starting: it must not outlive Close
+		_ = in.Stop(0)
+		return nil, errors.New("runtime: backend is closed")
+	}
 	mem := "no memory limit"
 	if spec.MemoryMiB > 0 {
 		mem = fmt.Sprintf("%d MiB", spec.MemoryMiB)
