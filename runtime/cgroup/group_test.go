@@ -349,3 +349,37 @@ func TestFakeGC(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkGroupLifecycle measures what an instance start and stop cost in cgroup
+// files: create the group, set CPU and memory, read stats once, remove it.
+func BenchmarkGroupLifecycle(b *testing.B) {
+	h, err := Detect()
+	if err != nil {
+		b.Skipf("skipping: %v", err)
+	}
+	run, err := h.NewRun(fmt.Sprintf("deploybench-bench-%d", os.Getpid()))
+	if err != nil {
+		b.Skipf("skipping: cannot create groups: %v", err)
+	}
+	defer run.Remove()
+	i := 0
+	for b.Loop() {
+		i++
+		g, err := run.NewGroup(fmt.Sprintf("i-%d", i))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := g.SetCPU(0.25); err != nil {
+			b.Fatal(err)
+		}
+		if err := g.SetMemory(256 << 20); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := g.Stats(); err != nil {
+			b.Fatal(err)
+		}
+		if err := g.Remove(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
