@@ -72,3 +72,24 @@ type Credits interface {
 	// SurplusVCPUHours is the surplus (unlimited mode) billed so far.
 	SurplusVCPUHours() float64
 }
+
+// EventDriver marks a Driver whose Start returns at once and whose machines are
+// EventMachines: the simulator's. The fleet then starts apps on the clock's goroutine and
+// learns of readiness and exits through callbacks instead of goroutines, so a
+// discrete-event loop sees every consequence of an event before the next one and runs
+// repeat exactly.
+type EventDriver interface {
+	Driver
+	// EventDriven is a marker; it does nothing.
+	EventDriven()
+}
+
+// EventMachine is a Machine that reports readiness and exit by callbacks, each called
+// once, from a clock callback (never from inside OnReady or OnExit themselves).
+type EventMachine interface {
+	Machine
+	// OnReady registers f to be called when the app is ready (nil) or failed to be (err).
+	OnReady(f func(err error))
+	// OnExit registers f to be called when the app exits, for whatever reason.
+	OnExit(f func())
+}

@@ -24,6 +24,10 @@ func (f *Fleet) booted(in *instance) {
 		return
 	}
 	f.emitLocked("boot_done", in.id, "launch→boot "+fmtDur(f.o.Clock.Now().Sub(in.launchedAt)))
+	if _, ok := f.o.Driver.(EventDriver); ok {
+		f.queue = append(f.queue, func() { f.startEvented(in) })
+		return
+	}
 	ctx, cancel := context.WithCancel(f.ctx)
 	in.cancelWait = cancel
 	f.wg.Add(1)
@@ -33,21 +37,10 @@ func (f *Fleet) booted(in *instance) {
 // startApp starts the machine and waits for the app to be ready, off the lock.
 func (f *Fleet) startApp(ctx context.Context, in *instance) {
 	defer f.wg.Done()
-	spec := MachineSpec{Name: in.id, InstanceType: f.o.InstanceType, VCPU: f.o.VCPU, MemoryMiB: f.o.MemoryMiB}
 	exec := f.o.Clock.Now()
-	m, err := f.o.Driver.Start(f.ctx, spec)
+	m, err := f.o.Driver.Start(f.ctx, f.spec(in))
 	f.mu.Lock()
-	if err != nil {
-		if in.state == Starting {
-			f.emitLocked("start_failed", in.id, err.Error())
-			f.replaceLocked(in, "app failed to start")
-		}
-		f.unlock()
-		return
-	}
-	in.machine = m
-	if in.state != Starting { // terminated while starting
-		f.stopMachineLocked(in)
+	if !f.startedLocked(in, m, err) {
 		f.unlock()
 		return
 	}
@@ -59,16 +52,66 @@ func (f *Fleet) startApp(ctx context.Context, in *instance) {
 
 	f.mu.Lock()
 	defer f.unlock()
+	if err != nil && isDone(m) {
+		return // the exit watcher replaces it
+	}
+	f.readyLocked(in, m, exec, err)
+}
+
+// startEvented starts the machine of an EventDriver on the clock's goroutine and lets
+// its callbacks, which the simulator runs as clock events, drive the rest.
+func (f *Fleet) startEvented(in *instance) {
+	exec := f.o.Clock.Now()
+	m, err := f.o.Driver.Start(f.ctx, f.spec(in))
+	f.mu.Lock()
+	defer f.unlock()
+	if !f.startedLocked(in, m, err) {
+		return
+	}
+	em := m.(EventMachine)
+	em.OnExit(func() {
+		f.mu.Lock()
+		defer f.unlock()
+		f.exitedLocked(in, m)
+	})
+	em.OnReady(func(err error) {
+		f.mu.Lock()
+		defer f.unlock()
+		f.readyLocked(in, m, exec, err)
+	})
+}
+
+func (f *Fleet) spec(in *instance) MachineSpec {
+	return MachineSpec{Name: in.id, InstanceType: f.o.InstanceType, VCPU: f.o.VCPU, MemoryMiB: f.o.MemoryMiB}
+}
+
+// startedLocked records the outcome of Driver.Start and reports whether the instance
+// goes on to wait for its app.
+func (f *Fleet) startedLocked(in *instance, m Machine, err error) bool {
+	if err != nil {
+		if in.state == Starting {
+			f.emitLocked("start_failed", in.id, err.Error())
+			f.replaceLocked(in, "app failed to start")
+		}
+		return false
+	}
+	in.machine = m
+	if in.state != Starting { // terminated while starting
+		f.stopMachineLocked(in)
+		return false
+	}
+	return true
+}
+
+// readyLocked handles the end of the app's start: registration with the load balancer
+// (or service at once without one), or replacement when it never became ready.
+func (f *Fleet) readyLocked(in *instance, m Machine, exec time.Time, err error) {
 	if in.state != Starting {
 		return
 	}
 	if err != nil {
-		select {
-		case <-m.Done(): // the exit watcher replaces it
-		default:
-			f.emitLocked("ready_failed", in.id, err.Error())
-			f.replaceLocked(in, "app not ready")
-		}
+		f.emitLocked("ready_failed", in.id, err.Error())
+		f.replaceLocked(in, "app not ready")
 		return
 	}
 	f.emitLocked("app_ready", in.id, "exec→ready "+fmtDur(f.o.Clock.Now().Sub(exec)))
@@ -101,6 +144,10 @@ func (f *Fleet) watch(in *instance, m Machine) {
 	}
 	f.mu.Lock()
 	defer f.unlock()
+	f.exitedLocked(in, m)
+}
+
+func (f *Fleet) exitedLocked(in *instance, m Machine) {
 	if in.state == Terminated || (in.stopCalled && !in.unhealthy) {
 		return
 	}
