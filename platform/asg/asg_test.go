@@ -17,15 +17,17 @@ var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 type simRig struct {
 	clock  *clocktest.Clock
-	driver *fleettest.Driver
+	driver *fleettest.EventDriver
 	p      *asg.Platform
 }
 
-// newSim builds a group on a fake clock and fake machines, without a front door: the
-// balancer then counts targets healthy as soon as they register.
+// newSim builds a group as the simulator runs it: a fake clock, event-driven fake
+// machines (ready at once), and no front door, so the balancer counts targets healthy as
+// soon as they register. Every consequence of a clock step is visible when Advance returns.
 func newSim(t *testing.T, cfg asg.Config) *simRig {
 	t.Helper()
-	r := &simRig{clock: clocktest.New(t0), driver: fleettest.NewDriver()}
+	clock := clocktest.New(t0)
+	r := &simRig{clock: clock, driver: fleettest.NewEventDriver(clock, 0)}
 	p, err := asg.New(cfg, asg.Env{World: fleet.World{Clock: r.clock, Driver: r.driver}, NoFrontDoor: true})
 	if err != nil {
 		t.Fatal(err)
@@ -43,9 +45,8 @@ func newSim(t *testing.T, cfg asg.Config) *simRig {
 }
 
 // run advances the clock second by second for d, burning pct % of every in-service
-// instance's 2 vCPUs before each second, and waits for app starts to settle.
-func (r *simRig) run(t *testing.T, d time.Duration, pct float64) {
-	t.Helper()
+// instance's 2 vCPUs before each second.
+func (r *simRig) run(d time.Duration, pct float64) {
 	for i := 0; i < int(d/time.Second); i++ {
 		for _, in := range r.p.Fleet().Instances() {
 			if in.State == fleet.InService {
@@ -53,25 +54,7 @@ func (r *simRig) run(t *testing.T, d time.Duration, pct float64) {
 			}
 		}
 		r.clock.Advance(time.Second)
-		st := r.p.Status()
-		if st.Pending > 0 { // let app starts and registrations land before moving on
-			fleettest.Eventually(t, "settle", func() bool {
-				s := r.p.Status()
-				return s.Pending == 0 || r.booting()
-			})
-		}
 	}
-}
-
-// booting reports whether some instance still waits for a modelled delay (not for a
-// goroutine).
-func (r *simRig) booting() bool {
-	for _, in := range r.p.Fleet().Instances() {
-		if in.State == fleet.Pending || in.State == fleet.Booting {
-			return true
-		}
-	}
-	return false
 }
 
 func count(evs []platform.Event, kind string) int {
@@ -91,7 +74,7 @@ func TestTargetTrackingScalesOutAndIn(t *testing.T) {
 	if st := r.p.Status(); st.InService != 1 || st.Desired != 1 {
 		t.Fatalf("after start: %+v", st)
 	}
-	r.run(t, 8*time.Minute, 90)
+	r.run(8*time.Minute, 90)
 	st := r.p.Status()
 	if st.Desired < 2 || st.InService < 2 {
 		t.Fatalf("no scale-out under 90 %% CPU: %+v\n%v", st, r.p.Events())
@@ -99,7 +82,7 @@ func TestTargetTrackingScalesOutAndIn(t *testing.T) {
 	if st.Desired > 3 {
 		t.Fatalf("desired %d above max", st.Desired)
 	}
-	r.run(t, 25*time.Minute, 5)
+	r.run(25*time.Minute, 5)
 	st = r.p.Status()
 	if st.Desired != 1 || st.InService != 1 {
 		t.Fatalf("no scale-in when idle: %+v", st)
@@ -126,8 +109,11 @@ func TestKilledInstanceIsReplaced(t *testing.T) {
 	if err := r.p.Fleet().Kill("asg-1"); err != nil {
 		t.Fatal(err)
 	}
-	fleettest.Eventually(t, "replacement", func() bool { return len(r.p.Fleet().Instances()) == 3 })
-	r.run(t, 30*time.Second, 0)
+	r.clock.Advance(0)
+	if n := len(r.p.Fleet().Instances()); n != 3 {
+		t.Fatalf("no replacement: %s", fleettest.States(r.p.Fleet()))
+	}
+	r.run(30*time.Second, 0)
 	st := r.p.Status()
 	if st.InService != 2 || st.Desired != 2 {
 		t.Fatalf("status %+v", st)

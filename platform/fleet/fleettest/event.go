@@ -69,8 +69,22 @@ func (m *EventMachine) Crash() {
 	m.Machine.Crash()
 	m.mu.Lock()
 	f := m.onExit
+	m.onExit = nil
 	m.mu.Unlock()
 	if f != nil {
 		m.d.clock.AfterFunc(0, f)
 	}
+}
+
+// Stop implements fleet.Machine; like a real exit, it is reported through OnExit.
+func (m *EventMachine) Stop(grace time.Duration) error {
+	err := m.Machine.Stop(grace)
+	m.mu.Lock()
+	f := m.onExit
+	m.onExit = nil
+	m.mu.Unlock()
+	if f != nil {
+		m.d.clock.AfterFunc(0, f)
+	}
+	return err
 }
