@@ -11,6 +11,7 @@ import (
 	"github.com/deploybench/deploybench/platform/clocktest"
 	"github.com/deploybench/deploybench/platform/fleet"
 	"github.com/deploybench/deploybench/platform/fleet/fleettest"
+	"github.com/deploybench/deploybench/platform/lb"
 )
 
 var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -136,5 +137,29 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	_, err = asg.New(asg.Config{}, asg.Env{})
 	if err == nil || !strings.Contains(err.Error(), "driver") {
 		t.Fatalf("err %v", err)
+	}
+}
+
+// TestRequestCountPerTarget: 5 requests/s through the balancer is 300 per target-minute
+// on one target; tracking 100 scales out proportionally to ⌈1 × 300 / 100⌉ = 3.
+func TestRequestCountPerTarget(t *testing.T) {
+	r := newSim(t, asg.Config{Min: 1, Max: 4, Policies: []asg.PolicyConfig{
+		{Type: asg.PolicyTargetTracking, Metric: asg.MetricRequestCountPerTarget, Target: 100}}})
+	b := r.p.Balancer()
+	for i := 0; i < 8*60; i++ {
+		for j := 0; j < 5; j++ {
+			l, ok := b.Acquire()
+			if !ok {
+				t.Fatal("no target")
+			}
+			l.Complete(lb.Outcome{Status: 200})
+		}
+		r.clock.Advance(time.Second)
+	}
+	if st := r.p.Status(); st.Desired != 3 || st.InService != 3 {
+		t.Fatalf("status %+v", st)
+	}
+	if u := r.p.Usage(); u.Requests != 8*60*5 {
+		t.Fatalf("requests %d", u.Requests)
 	}
 }
