@@ -47,6 +47,15 @@ func TestCredits(t *testing.T) {
 	if a := c.Account(time.Second, 2); a != 2 {
 		t.Errorf("unlimited allowance %v, want 2", a)
 	}
+	// A t2.small in standard mode bursts on its 30 launch credits, then drops to its
+	// 20 % baseline: an hour at 100 % spends 60 credits while earning 12.
+	s := Credits("t2.small", 1, "standard")
+	if a := s.Account(time.Minute, 60); a != 1 {
+		t.Fatalf("allowance with launch credits %v, want 1", a)
+	}
+	if a := s.Account(time.Hour, 3600); a >= 1 || a <= 0 {
+		t.Fatalf("allowance after an hour at 100 %% %v, want the baseline", a)
+	}
 }
 
 // nilBackend is only a non-nil Backend for constructor checks; it starts nothing.
