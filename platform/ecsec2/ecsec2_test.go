@@ -137,13 +137,13 @@ func TestTwoLevelScaling(t *testing.T) {
 	if st := s.p.Status(); st.Desired != 2 {
 		t.Fatalf("no service scale-out: %+v\n%v", st, s.p.Events())
 	}
+	s.run(t, 5*time.Minute, 90)
 	waited := false
 	for _, e := range s.p.Events() {
-		if e.Kind == "task_placed" && e.Instance == "task-2" && !strings.Contains(e.Detail, "after 0s") {
+		if e.Kind == "task_placed" && e.Instance == "task-2" && strings.HasPrefix(e.Detail, "ecs-2 after 2m") {
 			waited = true
 		}
 	}
-	s.run(t, 5*time.Minute, 90)
 	st := s.p.Status()
 	if st.InService != 2 || live(s.p) != 2 {
 		t.Fatalf("second task not running on a second instance: %+v, %d instances, tasks %+v\n%v", st, live(s.p), tasks, s.p.Events())
