@@ -109,9 +109,14 @@ func exitReason(waitErr error, ps *os.ProcessState, st cgroup.Stats, killedByUs 
 	}
 	sig := ws.Signal()
 	code := 128 + int(sig)
-	// The OOM killer sends SIGKILL. oom_kill counts it (Linux ≥ 4.13); older v1 kernels
-	// only show that the limit was hit, which with a SIGKILL we did not send is the same.
-	if sig == syscall.SIGKILL && (st.OOMKills > 0 || (!killedByUs && st.LimitHits > 0)) {
+	// The OOM killer sends SIGKILL and counts it in oom_kill. Older v1 kernels (before
+	// 4.13) only show that the limit was hit, which with a SIGKILL we did not send is the
+	// best evidence left.
+	oom := st.OOMKills > 0
+	if !st.OOMCounted {
+		oom = !killedByUs && st.LimitHits > 0
+	}
+	if sig == syscall.SIGKILL && oom {
 		return fmt.Sprintf("OutOfMemory (exit %d)", code)
 	}
 	return fmt.Sprintf("signal %s (exit %d)", sig, code)

@@ -25,8 +25,10 @@ type Stats struct {
 	// MemoryBytes is the current memory charged to the group, minus the inactive page
 	// cache that the kernel reclaims before it OOM-kills anything (what docker stats shows).
 	MemoryBytes uint64
-	// OOMKills counts processes the kernel killed for exceeding the memory limit.
-	OOMKills uint64
+	// OOMKills counts processes the kernel killed for exceeding the memory limit;
+	// OOMCounted says the kernel keeps that count (v2, and v1 since Linux 4.13).
+	OOMKills   uint64
+	OOMCounted bool
 	// LimitHits counts how often usage reached the memory limit (v1 memory.failcnt, v2
 	// memory.events max); with an old v1 kernel that has no oom_kill counter, a SIGKILL
 	// after limit hits is the OOM evidence.

@@ -101,7 +101,7 @@ func TestFakeV2Group(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Stats{CPU: 2500 * time.Millisecond, MemoryBytes: 9 << 20, OOMKills: 1, LimitHits: 4}
+	want := Stats{CPU: 2500 * time.Millisecond, MemoryBytes: 9 << 20, OOMKills: 1, OOMCounted: true, LimitHits: 4}
 	if st != want {
 		t.Errorf("Stats = %+v, want %+v", st, want)
 	}
@@ -173,7 +173,7 @@ func TestFakeV1Group(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Stats{CPU: 1500 * time.Millisecond, MemoryBytes: 3 << 20, OOMKills: 2, LimitHits: 7}
+	want := Stats{CPU: 1500 * time.Millisecond, MemoryBytes: 3 << 20, OOMKills: 2, OOMCounted: true, LimitHits: 7}
 	if st != want {
 		t.Errorf("Stats = %+v, want %+v", st, want)
 	}

@@ -96,7 +96,7 @@ func (g *v1Group) Stats() (Stats, error) {
 	// oom_kill appeared in memory.oom_control in Linux 4.13; on older kernels failcnt
 	// (times the limit was hit) is the evidence left.
 	if oc, err := readKV(g.memory, "memory.oom_control"); err == nil {
-		s.OOMKills = oc["oom_kill"]
+		s.OOMKills, s.OOMCounted = oc["oom_kill"]
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return s, err
 	}

@@ -69,7 +69,7 @@ func (g *v2Group) Stats() (Stats, error) {
 	}
 	s.MemoryBytes = used
 	if ev, err := readKV(g.dir, "memory.events"); err == nil {
-		s.OOMKills = ev["oom_kill"]
+		s.OOMKills, s.OOMCounted = ev["oom_kill"]
 		s.LimitHits = ev["max"]
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return s, err
