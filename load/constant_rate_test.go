@@ -37,7 +37,7 @@ func TestConstantRate200(t *testing.T) {
 	for i, w := range res.Windows {
 		sum += w.Requests
 		if i > 0 && i < 3 {
-			within(t, "window rate", w.Rate, 180, 220)
+			within(t, "window rate", w.Rate, 150, 250)
 		}
 	}
 	if sum != res.Requests {

@@ -33,6 +33,7 @@ type recorder struct {
 	start    time.Time
 	latency  *hdrhistogram.Histogram // from the basis time
 	service  *hdrhistogram.Histogram // from the actual send
+	delay    *hdrhistogram.Histogram // from the intended to the actual send
 	outcomes [numOutcomes]int64
 	requests int64
 	errors   int64
@@ -54,7 +55,7 @@ func newRecorder(start time.Time, stages []*stageRec, inFlight func() int64, onW
 	for _, s := range stages {
 		s.hist = newHist()
 	}
-	return &recorder{start: start, latency: newHist(), service: newHist(), win: newHist(),
+	return &recorder{start: start, latency: newHist(), service: newHist(), delay: newHist(), win: newHist(),
 		stages: stages, inFlight: inFlight, onWindow: onWindow}
 }
 
@@ -67,6 +68,9 @@ func (r *recorder) record(s sample) {
 	record(r.latency, lat)
 	record(r.service, svc)
 	record(r.win, lat)
+	if !s.sent.Equal(s.intended) { // the closed model has no schedule to be late for
+		record(r.delay, s.sent.Sub(s.intended))
+	}
 	r.outcomes[s.outcome]++
 	r.requests++
 	r.winReq++
@@ -142,7 +146,7 @@ func (r *recorder) result(load, elapsed time.Duration, scheduled float64) *Resul
 	res := &Result{
 		Started: r.start.UTC(), DurationS: round3(load.Seconds()), ElapsedS: round3(elapsed.Seconds()),
 		Requests: r.requests, Errors: r.errors, Dropped: r.dropped, Canceled: r.canceled, Bytes: r.bytes,
-		Latency: summarize(r.latency), ServiceLatency: summarize(r.service),
+		Latency: summarize(r.latency), ServiceLatency: summarize(r.service), SendDelay: summarize(r.delay),
 		Outcomes: map[string]int64{}, Windows: r.windows, Stages: []StageResult{},
 		Histogram: encodeHist(r.latency),
 	}

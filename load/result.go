@@ -49,14 +49,19 @@ type Result struct {
 	// LatencyBasis says what Latency is measured from (BasisIntended or BasisSent);
 	// ServiceLatency is always measured from the actual send, so the difference
 	// between the two is time the request spent waiting in the client.
-	LatencyBasis   string           `json:"latency_basis"`
-	Latency        Latency          `json:"latency_ms"`
-	ServiceLatency Latency          `json:"service_latency_ms"`
-	Outcomes       map[string]int64 `json:"outcomes"`
-	Bytes          int64            `json:"bytes"`
-	MaxInFlight    int64            `json:"max_in_flight"`
-	Stages         []StageResult    `json:"stages"`
-	Windows        []Window         `json:"windows"`
+	LatencyBasis   string  `json:"latency_basis"`
+	Latency        Latency `json:"latency_ms"`
+	ServiceLatency Latency `json:"service_latency_ms"`
+	// SendDelay is how late requests left the client against their intended send time
+	// (open model and batches): the client's own share of Latency. It stays below about
+	// a millisecond on a healthy machine, because Go's timers wake with millisecond
+	// granularity; much more means the machine running the load is overloaded.
+	SendDelay   Latency          `json:"send_delay_ms"`
+	Outcomes    map[string]int64 `json:"outcomes"`
+	Bytes       int64            `json:"bytes"`
+	MaxInFlight int64            `json:"max_in_flight"`
+	Stages      []StageResult    `json:"stages"`
+	Windows     []Window         `json:"windows"`
 	// Histogram is the overall Latency histogram in microseconds, HdrHistogram V2
 	// compressed base64 (see DecodeHistogram), for exact merging across runs.
 	Histogram string `json:"histogram,omitempty"`

@@ -7,6 +7,10 @@ import (
 	"text/tabwriter"
 )
 
+// clientLagWarnMs is the p99 send delay beyond which the summary warns that the client,
+// not the service, may be shaping the latencies.
+const clientLagWarnMs = 10
+
 // WriteSummary writes the human-readable end-of-run table.
 func (r *Result) WriteSummary(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -35,8 +39,14 @@ func (r *Result) WriteSummary(w io.Writer) error {
 	}
 	latencyRow(tw, "total ("+basis+")", r.Latency)
 	latencyRow(tw, "service (from send)", r.ServiceLatency)
+	if r.LatencyBasis == BasisIntended {
+		latencyRow(tw, "send delay (client)", r.SendDelay)
+	}
 	for _, s := range r.Stages {
 		latencyRow(tw, s.Name, s.Latency)
+	}
+	if r.SendDelay.P99 > clientLagWarnMs {
+		fmt.Fprintf(tw, "note: 1%% of requests left the client over %.1f ms late; the machine running the load may be overloaded\n", r.SendDelay.P99)
 	}
 	if len(r.Stages) > 0 {
 		fmt.Fprintln(tw)

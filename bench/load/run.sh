@@ -104,34 +104,42 @@ veg_probe() {
 		p /= 1e6; ok = (a >= 0.98 * R && s >= 0.99 && p <= L) ? "ok" : "fail"
 		printf "%s %.1f %.3f %d\n", ok, a, p, 0 }'
 }
-climb() { # probe-function -> max sustained rate, with the ladder in $work/$1.ladder
-	local best=0 fails=0 res
-	for r in $rates; do
-		res=$($1 "$r"); echo "$r $res" >>"$work/$1.ladder"; log "$1 $r: $res"
-		if [ "${res%% *}" = ok ]; then best=$r; fails=0; continue; fi
-		res=$($1 "$r"); echo "$r $res (retry)" >>"$work/$1.ladder"; log "$1 $r retry: $res"
-		if [ "${res%% *}" = ok ]; then best=$r; continue; fi
-		break
-	done
-	echo "$best"
-}
+# Both tools climb the same ladder in step, so that they meet the same machine
+# conditions; a failed rate is retried once, and a tool stops at its second failure.
 log "open loop ladder, ${probe}s per rate, p99 limit ${p99limit} ms"
-db_max=$(climb db_probe)
-veg_max=$(climb veg_probe)
+db_max=0 veg_max=0 db_on=1 veg_on=1
+: >"$work/ladder"
+for r in $rates; do
+	for tool in db veg; do
+		on=${tool}_on
+		[ "${!on}" = 1 ] || continue
+		res=$(${tool}_probe "$r")
+		if [ "${res%% *}" != ok ]; then
+			echo "$tool $r $res" >>"$work/ladder"; log "$tool $r: $res, retrying"
+			res=$(${tool}_probe "$r"); res="$res (retry)"
+		fi
+		echo "$tool $r $res" >>"$work/ladder"; log "$tool $r: $res"
+		if [ "${res%% *}" = ok ]; then eval "${tool}_max=$r"; else eval "${tool}_on=0"; fi
+	done
+	[ "$db_on$veg_on" != 00 ] || break
+done
 
-# --- 3. deploybench's CPU and memory per 1,000 req/s --------------------------------
-cpu_probe() { # label command... -> "cpu_ms_per_s_per_1k rss_mib"
-	local secs=10
-	/usr/bin/time -v "$@" 2>"$work/time.txt" >/dev/null || true
-	awk -v rate="$cpurate" -v secs="$secs" -F': ' '
+# --- 3. CPU and memory per 1,000 req/s ----------------------------------------------
+cpu_calc() { # requests time-file -> "cpu_ms_per_1000_requests rss_mib"
+	awk -v n="$1" -F': ' '
 		/User time/ { u = $2 } /System time/ { s = $2 } /Maximum resident/ { m = $2 }
-		END { printf "%.1f %.1f\n", (u + s) * 1000 / secs / (rate / 1000), m / 1024 }' "$work/time.txt"
+		END { printf "%.1f %.1f\n", (n > 0 ? (u + s) * 1e6 / n : 0), m / 1024 }' "$2"
 }
 cpu_note="n/a"
 if [ -x /usr/bin/time ]; then
 	log "CPU and RSS at $cpurate req/s for 10s"
-	read -r db_cpu db_rss < <(cpu_probe $gen_cpu "$work/deploybench" load "$url" --rate "$cpurate" --duration 10s)
-	read -r veg_cpu veg_rss < <(cpu_probe sh -c "$gen_cpu $vegeta attack -rate=$cpurate -duration=10s <<<'GET $url' >/dev/null" )
+	echo "GET $url" >"$work/targets.txt"
+	/usr/bin/time -v $gen_cpu "$work/deploybench" load "$url" --rate "$cpurate" --duration 10s --out "$work/db-cpu.json" 2>"$work/db-time.txt" >/dev/null || true
+	read -r db_cpu db_rss < <(cpu_calc "$(num requests "$work/db-cpu.json")" "$work/db-time.txt")
+	db_cpu_delay=$(grep -A6 '"send_delay_ms"' "$work/db-cpu.json" | grep -o '"p99": *[0-9.]*' | sed 's/.*: *//')
+	/usr/bin/time -v $gen_cpu "$vegeta" attack -rate="$cpurate" -duration=10s -targets="$work/targets.txt" -output="$work/veg-cpu.bin" 2>"$work/veg-time.txt" >/dev/null || true
+	"$vegeta" report -type=json <"$work/veg-cpu.bin" >"$work/veg-cpu.json"
+	read -r veg_cpu veg_rss < <(cpu_calc "$(num requests "$work/veg-cpu.json")" "$work/veg-time.txt")
 	cpu_note=ok
 fi
 
@@ -139,7 +147,8 @@ fi
 {
 	echo "Measured $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')),"
 	echo "load average at the end $(cut -d' ' -f1-3 /proc/loadavg); $(go version | cut -d' ' -f3); wrk ${wrk:+$($wrk -v 2>&1 | head -1 | cut -d' ' -f2)}; vegeta v12."
-	echo "Handler pinned to CPU 0 and generators to CPU 1: ${srv_cpu:+yes}${srv_cpu:-no}. Probe length ${probe}s."
+	pinned=no; [ -n "$srv_cpu" ] && pinned=yes
+	echo "Handler pinned to CPU 0 and generators to CPU 1: $pinned. Probe length ${probe}s."
 	echo
 	echo "Closed loop, $conns connections (maximum throughput):"
 	echo
@@ -156,19 +165,21 @@ fi
 	echo "| deploybench load --rate R (latency from intended send time) | $db_max |"
 	echo "| vegeta attack -rate=R (latency from actual send) | $veg_max |"
 	echo
-	echo "Ladder (rate: verdict achieved p99_ms errors):"
+	echo "Ladder (tool rate verdict achieved_req/s p99_ms errors):"
 	echo
 	echo '```'
-	sed 's/^/deploybench /' "$work/db_probe.ladder"
-	sed 's/^/vegeta      /' "$work/veg_probe.ladder"
+	sed 's/^db /deploybench /; s/^veg /vegeta      /' "$work/ladder"
 	echo '```'
 	if [ "$cpu_note" = ok ]; then
 		echo
-		echo "CPU and memory at $cpurate req/s for 10 s (CPU ms per second per 1,000 req/s; peak RSS):"
+		echo "CPU and memory at $cpurate req/s for 10 s, from /usr/bin/time -v (CPU ms per 1,000"
+		echo "requests = CPU ms per second per 1,000 req/s; 1,000 means one full core per 1,000 req/s):"
 		echo
-		echo "| tool | CPU ms/s per 1k req/s | peak RSS MiB |"
+		echo "| tool | CPU ms per 1,000 requests | peak RSS MiB |"
 		echo "|---|---:|---:|"
 		echo "| deploybench load | $db_cpu | $db_rss |"
 		echo "| vegeta attack | $veg_cpu | $veg_rss |"
+		echo
+		echo "deploybench's p99 send delay (client lateness) in that run: ${db_cpu_delay:-n/a} ms."
 	fi
 } | if [ -n "$out" ]; then cat >"$out"; else cat; fi
