@@ -96,3 +96,53 @@ func TestGC(t *testing.T) {
 	}
 	_ = context.Background
 }
+
+func TestGCLogDirs(t *testing.T) {
+	root := t.TempDir()
+	dead := strconv.Itoa(deadPID(t))
+	dirs := map[string]bool{ // name → should remain
+		RunPrefix + dead + "-aaaa":                     false,
+		RunPrefix + dead + "-kept":                     true,
+		RunPrefix + strconv.Itoa(os.Getpid()) + "-ccc": true,
+		"unrelated-" + dead + "-x":                     true,
+	}
+	for name := range dirs {
+		if err := os.MkdirAll(filepath.Join(root, name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(root, name, "i-1.log"), []byte("log\n"), 0o644)
+	}
+	os.WriteFile(filepath.Join(root, RunPrefix+dead+"-kept", keepMarker), nil, 0o644)
+	removed, err := gcLogDirs(root, RunPrefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(removed) != 1 || filepath.Base(removed[0]) != RunPrefix+dead+"-aaaa" {
+		t.Errorf("removed %v", removed)
+	}
+	for name, remain := range dirs {
+		if _, err := os.Stat(filepath.Join(root, name)); (err == nil) != remain {
+			t.Errorf("%s: exists %v, want %v", name, err == nil, remain)
+		}
+	}
+}
+
+// TestKeepLogs: with KeepLogs the log directory survives Close, marked for GC to keep.
+func TestKeepLogs(t *testing.T) {
+	p, err := NewProcess(ProcessOptions{NoCgroups: true, TempRoot: t.TempDir(), KeepLogs: true, RunID: "kept"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := startReady(t, p, helperSpec("logged", 1, 0))
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Base(p.LogDir()) != RunPrefix+strconv.Itoa(os.Getpid())+"-kept" {
+		t.Errorf("log dir %s is not named like the run", p.LogDir())
+	}
+	for _, f := range []string{in.LogPath(), filepath.Join(p.LogDir(), keepMarker)} {
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("after Close with KeepLogs: %v", err)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"syscall"
@@ -40,7 +41,7 @@ type ProcessOptions struct {
 	// DefaultVCPUFraction.
 	VCPUFraction float64
 	// TempRoot is the directory under which the run's directory of per-instance logs is
-	// created; "" means the system temp directory.
+	// created (named like the run's cgroup); "" means the system temp directory.
 	TempRoot string
 	// KeepLogs keeps the run's log directory after Close (its path is LogDir).
 	KeepLogs bool
@@ -91,9 +92,9 @@ func NewProcess(o ProcessOptions) (*Process, error) {
 		_, _ = rand.Read(b[:])
 		o.RunID = hex.EncodeToString(b[:])
 	}
-	dir, err := os.MkdirTemp(o.TempRoot, "deploybench-run-*")
+	dir, err := makeLogDir(o.TempRoot, runName(o.RunID), o.KeepLogs)
 	if err != nil {
-		return nil, fmt.Errorf("runtime: log directory: %w", err)
+		return nil, err
 	}
 	p := &Process{o: o, dir: dir, ports: newPortAllocator(), insts: map[string]*procInstance{}}
 	why := p.setupCgroups()
@@ -105,6 +106,33 @@ func NewProcess(o ProcessOptions) (*Process, error) {
 	return p, nil
 }
 
+// runName names a run's cgroup and log directory: RunPrefix, the owner's pid (so GC
+// can tell a dead run from a live one), the run id.
+func runName(runID string) string {
+	return RunPrefix + strconv.Itoa(os.Getpid()) + "-" + cgroup.SafeName(runID)
+}
+
+// keepMarker, inside a log directory, tells GC that the logs were kept on purpose.
+const keepMarker = "KEPT-BY-DEPLOYBENCH"
+
+// makeLogDir creates the run's log directory under root (the system temp directory if
+// ""), named like its cgroup.
+func makeLogDir(root, name string, keep bool) (string, error) {
+	if root == "" {
+		root = os.TempDir()
+	}
+	dir := filepath.Join(root, name)
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return "", fmt.Errorf("runtime: log directory: %w", err)
+	}
+	if keep {
+		if err := os.WriteFile(filepath.Join(dir, keepMarker), []byte("logs kept with ProcessOptions.KeepLogs; deploybench gc leaves this directory alone\n"), 0o644); err != nil {
+			return "", fmt.Errorf("runtime: log directory: %w", err)
+		}
+	}
+	return dir, nil
+}
+
 // setupCgroups creates the run's parent group, or returns why cgroups are not used.
 func (p *Process) setupCgroups() (why string) {
 	if p.o.NoCgroups || os.Getenv(NoCgroupsEnv) == "1" {
@@ -114,7 +142,7 @@ func (p *Process) setupCgroups() (why string) {
 	if err != nil {
 		return err.Error()
 	}
-	run, err := h.NewRun(RunPrefix + strconv.Itoa(os.Getpid()) + "-" + p.o.RunID)
+	run, err := h.NewRun(runName(p.o.RunID))
 	if err != nil {
 		if errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) {
 			return "not permitted"
