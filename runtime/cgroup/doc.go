@@ -11,5 +11,7 @@
 // Where groups go: under v1 a run's groups are nested below the cgroup deploybench itself
 // runs in (so whatever limits its session has still apply to the apps it starts); under v2
 // they go below the root of the mounted hierarchy, because v2 forbids enabling controllers
-// for children of a group that holds processes, which deploybench's own group does.
+// for children of a group that holds processes, which deploybench's own group does. In a
+// container whose cgroup namespace root holds its processes that is impossible too;
+// NewRun then fails and the runtime falls back to running without cgroups, saying why.
 package cgroup
