@@ -147,6 +147,9 @@ func WriteFile(path string, m Model, info Info) error {
 		return fmt.Errorf("mnist: writing model: %w", err)
 	}
 	_, err = f.Write(b.Bytes())
+	if err == nil {
+		err = f.Chmod(0o644) // CreateTemp makes 0600; a model file is not a secret
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
