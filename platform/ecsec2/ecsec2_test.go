@@ -198,3 +198,22 @@ func TestConfig(t *testing.T) {
 		})
 	}
 }
+
+// FuzzDecodeConfig: no input panics, and what decodes validates.
+func FuzzDecodeConfig(f *testing.F) {
+	for _, s := range []string{"instance_type: c5.large\ncpu: 4\n", "placement: spread\ninstances: {min: 0, max: 3}\n",
+		"target_capacity: 80\ninstance_warmup: 30s\n", "minimum_scaling_step_size: 3\n", "vcpu: -1\n", "{}"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		var n yaml.Node
+		if yaml.Unmarshal([]byte(src), &n) != nil || len(n.Content) == 0 {
+			return
+		}
+		if c, err := DecodeConfig(n.Content[0], 1); err == nil {
+			if err := c.Validate(); err != nil {
+				t.Fatalf("decoded config does not validate: %v", err)
+			}
+		}
+	})
+}

@@ -192,3 +192,22 @@ func TestConfig(t *testing.T) {
 		t.Fatalf("typo: %v", err)
 	}
 }
+
+// FuzzDecodeConfig: no input panics, and what decodes validates.
+func FuzzDecodeConfig(f *testing.F) {
+	for _, s := range []string{"requirements: {vcpu: 2-4, memory_gib: 4-16GiB, manufacturer: amd}\n", "purchase: spot\n",
+		"scale_in_after: -1s\n", "requirements: {allowed_types: ['m5.*'], excluded_types: ['[']}\n", "{}"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		var n yaml.Node
+		if yaml.Unmarshal([]byte(src), &n) != nil || len(n.Content) == 0 {
+			return
+		}
+		if c, err := DecodeConfig(n.Content[0], 1); err == nil {
+			if err := c.Validate(); err != nil {
+				t.Fatalf("decoded config does not validate: %v", err)
+			}
+		}
+	})
+}

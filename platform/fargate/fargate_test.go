@@ -2,7 +2,9 @@ package fargate
 
 import (
 	"context"
+	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/deploybench/deploybench/platform/ecs"
 	"github.com/deploybench/deploybench/platform/fleet"
 	"github.com/deploybench/deploybench/platform/fleet/fleettest"
+	"github.com/deploybench/deploybench/platform/lb"
 )
 
 var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -143,4 +146,51 @@ func TestNewRejects(t *testing.T) {
 	if _, err := New(Config{}, ecs.Env{}); err == nil || !strings.Contains(err.Error(), "driver") {
 		t.Fatalf("err %v", err)
 	}
+}
+
+// TestUnhealthyTaskIsReplaced: a RUNNING task that fails its ELB health checks is stopped
+// with ECS's reason and replaced; a killed task is replaced too.
+func TestUnhealthyTaskIsReplaced(t *testing.T) {
+	var mu sync.Mutex
+	bad := map[string]bool{}
+	prober := lb.ProberFunc(func(_ context.Context, tg lb.Target) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if bad[tg.ID] {
+			return errors.New("connection refused")
+		}
+		return nil
+	})
+	cfg := Config{}
+	cfg.ImageSizeMB, cfg.DisableScaling = 12, true
+	clock, drv := clocktest.New(t0), fleettest.NewDriver()
+	p, err := New(cfg, ecs.Env{World: fleet.World{Clock: clock, Driver: drv}, NoFrontDoor: true, Prober: prober})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Stop(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- p.Start(context.Background()) }()
+	fleettest.Eventually(t, "task", func() bool { return len(p.Service().Tasks()) == 1 })
+	settle(t, clock, p, 25*time.Second)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	bad["fargate-1"] = true
+	mu.Unlock()
+	settle(t, clock, p, 2*time.Minute)
+	tasks := p.Service().Tasks()
+	if len(tasks) != 2 || tasks[0].StoppedReason != "Task failed ELB health checks" || tasks[1].State != ecs.Running {
+		t.Fatalf("tasks %+v", tasks)
+	}
+	if err := p.Service().Kill("fargate-2"); err != nil {
+		t.Fatal(err)
+	}
+	fleettest.Eventually(t, "replacement", func() bool { return len(p.Service().Tasks()) == 3 })
+	settle(t, clock, p, time.Minute)
+	if st := p.Status(); st.InService != 1 {
+		t.Fatalf("after the kill: %+v", st)
+	}
+	fleettest.CheckEvents(t, p.Events(), "target_unhealthy", "task_draining", "task_stopped", "killed", "task_exit", "task_stopped", "task_running")
 }
