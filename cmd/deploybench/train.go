@@ -18,6 +18,7 @@ func newTrainCmd() *cobra.Command {
 	var (
 		kind, out, data, name, modelVersion string
 		seed                                int64
+		trainLimit, testLimit               int
 		mlpCfg                              mnist.MLPConfig
 		svmCfg                              mnist.SVMConfig
 		noDeskew, noAugment                 bool
@@ -58,6 +59,10 @@ print progress and the test accuracy, and write a checksummed model file that
 			if err != nil {
 				return asUsage(fmt.Errorf("train: --data: %w", err))
 			}
+			if trainLimit < 0 || testLimit < 0 {
+				return usagef("train: --train-limit and --test-limit must not be negative (0 means all)")
+			}
+			split = &mnist.Split{Train: split.Train.Subset(trainLimit), Test: split.Test.Subset(testLimit)}
 			mlpCfg.NoDeskew, mlpCfg.NoAugment, svmCfg.NoDeskew = noDeskew, noAugment, noDeskew
 			fmt.Fprintf(w, "training %s on %s data: %d training, %d test images, seed %d\n",
 				kind, source, split.Train.Len(), split.Test.Len(), seed)
@@ -85,6 +90,8 @@ print progress and the test accuracy, and write a checksummed model file that
 	f.StringVar(&kind, "model", "mlp", "model kind: mlp or svm")
 	f.StringVar(&out, "out", "", "model file to write (required)")
 	f.StringVar(&data, "data", "", "directory with MNIST/Fashion-MNIST IDX files (train-images-idx3-ubyte[.gz] …); default: the embedded 10,000 digits")
+	f.IntVar(&trainLimit, "train-limit", 0, "use only the first N training images (0: all); e.g. to keep an SVM on full MNIST short")
+	f.IntVar(&testLimit, "test-limit", 0, "measure accuracy on the first N test images only (0: all)")
 	f.Int64Var(&seed, "seed", 1, "random seed (MLP initialisation and shuffling)")
 	f.StringVar(&name, "name", "", "model name recorded in the file (default: the kind)")
 	f.StringVar(&modelVersion, "model-version", "1", "model version recorded in the file")

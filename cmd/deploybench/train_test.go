@@ -16,11 +16,11 @@ func TestTrainCommand(t *testing.T) {
 	out := filepath.Join(dir, "m.bin")
 	var stdout, stderr bytes.Buffer
 	// A small, fast configuration: the full default run is shown in docs/perf-mnist.md.
-	args := []string{"train", "--model", "mlp", "--out", out, "--hidden", "16", "--epochs", "2", "--seed", "3", "--name", "tiny"}
+	args := []string{"train", "--model", "mlp", "--out", out, "--hidden", "16", "--epochs", "2", "--seed", "3", "--name", "tiny", "--train-limit", "3000"}
 	if code := run(context.Background(), args, &stdout, &stderr); code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
-	for _, want := range []string{"training mlp on embedded data: 7996 training, 2004 test images, seed 3", "epoch 1/2", "epoch 2/2", "test accuracy: 0.", "wrote " + out} {
+	for _, want := range []string{"training mlp on embedded data: 3000 training, 2004 test images, seed 3", "epoch 1/2", "epoch 2/2", "test accuracy: 0.", "wrote " + out} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, stdout.String())
 		}
@@ -89,6 +89,7 @@ func TestTrainCommandUsage(t *testing.T) {
 		{"missing dir", []string{"train", "--out", filepath.Join(dir, "nope", "m.bin")}, "does not exist"},
 		{"out is dir", []string{"train", "--out", dir}, "is a directory"},
 		{"bad data", []string{"train", "--out", out, "--data", dir}, "--data: mnist:"},
+		{"negative limit", []string{"train", "--out", out, "--train-limit", "-1"}, "must not be negative"},
 		{"args", []string{"train", "--out", out, "extra"}, "unknown command"},
 	}
 	for _, tt := range tests {
