@@ -12,9 +12,12 @@ import (
 // docs/perf-load.md.
 func TestClosedTenUsers(t *testing.T) {
 	srv := newServer(t, fixedDelay(20*time.Millisecond))
-	res := runLoad(t, Config{VUs: 10, Duration: dur(2 * time.Second)}, srv.URL, Options{})
-	within(t, "rate_achieved", res.RateAchieved, 380, 505)
-	within(t, "p50 ms", res.Latency.P50, 19.9, 30)
+	var res *Result
+	attempts(t, 3, func(c *checker) {
+		res = runLoad(t, Config{VUs: 10, Duration: dur(2 * time.Second)}, srv.URL, Options{})
+		c.within("rate_achieved", res.RateAchieved, 380, 505)
+		c.within("p50 ms", res.Latency.P50, 19.9, 30)
+	})
 	if res.LatencyBasis != BasisSent || res.Latency != res.ServiceLatency {
 		t.Errorf("closed model: basis %q, latency %+v vs service %+v; want send_time and equal", res.LatencyBasis, res.Latency, res.ServiceLatency)
 	}

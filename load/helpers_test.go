@@ -2,9 +2,11 @@ package load
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 )
@@ -63,5 +65,39 @@ func within(t *testing.T, name string, got, lo, hi float64) {
 	t.Helper()
 	if got < lo || got > hi {
 		t.Errorf("%s = %v, want in [%v, %v]", name, got, lo, hi)
+	}
+}
+
+// checker collects tolerance misses of one attempt.
+type checker struct{ misses []string }
+
+func (c *checker) errorf(format string, args ...any) {
+	c.misses = append(c.misses, fmt.Sprintf(format, args...))
+}
+
+func (c *checker) within(name string, got, lo, hi float64) {
+	if got < lo || got > hi {
+		c.errorf("%s = %v, want in [%v, %v]", name, got, lo, hi)
+	}
+}
+
+// attempts runs a timing-sensitive check up to n times and fails only if every attempt
+// misses. The tolerances stay strict within an attempt; the retries absorb the
+// seconds-long stalls of a shared, overloaded test machine, which no tolerance can.
+func attempts(t *testing.T, n int, f func(c *checker)) {
+	t.Helper()
+	for i := 1; ; i++ {
+		var c checker
+		f(&c)
+		if len(c.misses) == 0 {
+			return
+		}
+		if i == n {
+			for _, m := range c.misses {
+				t.Error(m)
+			}
+			return
+		}
+		t.Logf("attempt %d of %d missed (machine stall?): %s", i, n, strings.Join(c.misses, "; "))
 	}
 }
