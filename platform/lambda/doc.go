@@ -1,0 +1,19 @@
+// Package lambda is the AWS Lambda platform model: a function's execution environments
+// behind the API Gateway model of package apigw.
+//
+// An execution environment is a real app process (the Lambda Web Adapter model: any HTTP
+// app runs as a function) that serves one request at a time. Pool is the control logic:
+// it hands a request an idle warm environment or starts a new one (a cold start: a
+// modelled platform init, then the app's real start-up, capped by the INIT timeout),
+// refuses requests over the concurrency limit or the scaling rate (TooManyRequests),
+// reclaims environments idle longer than the keep-alive, keeps provisioned environments
+// warm, and meters invocations the way Lambda bills them (1 ms granularity, INIT
+// included for on-demand cold starts).
+//
+// Pool starts environments through fleet.Driver and only ever sees fleet.Machine, never
+// a process: live runs pass the runtime-backed driver of package fleet/live, the
+// simulator its modelled machines on a virtual clock. The one live-only piece here is
+// Function.Invoke, which forwards a request over HTTP to an environment's app with the
+// function timeout. Platform combines a Function and an apigw.Server into the "lambda"
+// platform.Platform.
+package lambda
