@@ -35,12 +35,14 @@ func (g serviceGroup) SetDesired(n int, reason string) {
 	g.s.SetDesired(n)
 }
 
-// Instances implements autoscale.Group: the tasks that count toward desired, with the
-// time they started RUNNING (their metric counts from then).
+// Instances implements autoscale.Group: the RUNNING tasks, the ones the metrics come
+// from. Tasks still starting are left out rather than reported as warming up: a warming
+// instance blocks target tracking's scale-in, and a task stuck in PROVISIONING (no
+// capacity) must not block it — Application Auto Scaling works from the running count.
 func (g serviceGroup) Instances() []autoscale.InstanceState {
 	var out []autoscale.InstanceState
 	for _, t := range g.s.Tasks() {
-		if t.State >= Deactivating {
+		if t.State != Running {
 			continue
 		}
 		out = append(out, autoscale.InstanceState{ID: t.ID, LaunchedAt: t.CreatedAt, InServiceAt: t.RunningAt})

@@ -487,8 +487,9 @@ func (s *Service) Kill(id string) error {
 	return m.Stop(0)
 }
 
-// Interrupt models a Fargate Spot interruption: the task gets SIGTERM and notice (clock
-// time) to exit, is deregistered at once and replaced; its billing ends when it stops.
+// Interrupt models a Fargate Spot interruption: the task is deregistered at once and
+// replaced; once drained its app gets SIGTERM and the rest of notice (clock time) to exit,
+// and it is stopped at the end of the notice at the latest; billing ends when it stops.
 func (s *Service) Interrupt(id string, notice time.Duration) error {
 	s.mu.Lock()
 	defer s.unlock()
@@ -502,6 +503,16 @@ func (s *Service) Interrupt(id string, notice time.Duration) error {
 	s.emit("spot_interruption_notice", id, "stopped within "+fmtDur(notice))
 	t.stopGrace = notice
 	s.stopTaskLocked(t, "Your Spot Task was interrupted.", true)
+	if t.state != Stopped { // draining may outlast the notice: the task stops at its end
+		s.o.Clock.AfterFunc(notice, func() {
+			s.mu.Lock()
+			defer s.unlock()
+			if t.state != Stopped && !s.closed {
+				t.stopGrace = time.Millisecond
+				s.finishLocked(t)
+			}
+		})
+	}
 	return nil
 }
 

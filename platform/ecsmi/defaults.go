@@ -26,6 +26,12 @@ const (
 	// Managed Instances to zero) to 4 (model choice).
 	DefaultMinInstances = 0
 	DefaultMaxInstances = 4
+	// MinGeneration leaves older instance generations out of the choice unless
+	// allowed_types names them: Managed Instances launches current-generation types, and
+	// AWS lists the 4th generation and older (c4, m4, r4, m3, m1, a1, ...) as previous
+	// generation ([doc] EC2 previous-generation instance types). The cut at 5 is a
+	// simplification of that list.
+	MinGeneration = 5
 	// DefaultPurchase is on-demand; spot is offered (capacityOptionType SPOT).
 	DefaultPurchase = "on-demand"
 )

@@ -75,7 +75,7 @@ func TestChooseCheapest(t *testing.T) {
 		in, _ := cat.Instance(typ)
 		p, ok := in.OnDemand["us-east-1"]
 		if !ok || in.Manufacturer != "amd" || in.VCPUs < 2 || in.VCPUs > 4 || in.MemoryGiB() < 4 || in.MemoryGiB() > 16 ||
-			in.Burstable || in.BareMetal || in.GPU != nil || in.Accelerator != nil || in.Arch != "x86_64" {
+			in.Burstable || in.BareMetal || in.Generation < MinGeneration || in.GPU != nil || in.Accelerator != nil || in.Arch != "x86_64" {
 			continue
 		}
 		if p < bestP {

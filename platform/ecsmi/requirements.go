@@ -105,7 +105,8 @@ func (r Requirements) Filter() (pricing.Filter, error) {
 // Choose is the instance type choice: the cheapest type in region (on-demand price) that
 // matches r and holds at least one task of taskVCPU and taskMemMiB after the memory the
 // agent keeps (reservedFraction). Without an accelerator requirement, types with GPUs or
-// other accelerators are left out.
+// other accelerators are left out; without allowed_types, so are previous generations
+// (MinGeneration).
 func Choose(cat *pricing.Catalog, region string, r Requirements, taskVCPU float64, taskMemMiB int, reservedFraction float64) (pricing.Match, error) {
 	f, err := r.Filter()
 	if err != nil {
@@ -117,6 +118,9 @@ func Choose(cat *pricing.Catalog, region string, r Requirements, taskVCPU float6
 	}
 	for _, m := range ms {
 		if r.Accelerators == "" && (m.GPU != nil || m.Accelerator != nil) {
+			continue
+		}
+		if len(r.AllowedTypes) == 0 && m.Generation < MinGeneration {
 			continue
 		}
 		reg := m.MemoryMiB - int(float64(m.MemoryMiB)*reservedFraction+0.5)
