@@ -128,6 +128,9 @@ func TestModelFileRefusals(t *testing.T) {
 			}
 		})
 	}
+	if err := Encode(&b, &SVM{Gamma: 0.05, Pairs: make([]SVMPair, 45)}, testInfo); err == nil {
+		t.Error("Encode accepted a malformed SVM")
+	}
 	path := filepath.Join(t.TempDir(), "bad.bin")
 	os.WriteFile(path, good[:20], 0o644)
 	if _, _, err := ReadFile(path); err == nil || !strings.Contains(err.Error(), path) {
@@ -181,7 +184,7 @@ func FuzzDecodeModel(f *testing.F) {
 	f.Add(b.Bytes())
 	f.Add(b.Bytes()[:100])
 	b.Reset()
-	Encode(&b, &SVM{Gamma: 0.05, Pairs: make([]SVMPair, 45)}, testInfo)
+	Encode(&b, smallSVM(f), testInfo)
 	f.Add(b.Bytes())
 	f.Add([]byte(magic))
 	f.Fuzz(func(t *testing.T, raw []byte) {

@@ -25,6 +25,9 @@ func encodePayload(m Model) ([]byte, error) {
 			b = appendFloats(b, w)
 		}
 	case *SVM:
+		if err := (&SVM{Gamma: m.Gamma, SV: m.SV, Pairs: m.Pairs}).prepare(); err != nil {
+			return nil, fmt.Errorf("mnist: cannot save: %w", err)
+		}
 		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(m.Gamma))
 		b = append(b, boolByte(m.Deskew))
 		b = binary.LittleEndian.AppendUint32(b, uint32(m.NumSV()))
