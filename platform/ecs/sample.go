@@ -119,20 +119,26 @@ type TaskInfo struct {
 	StoppedReason string `json:"stopped_reason,omitempty"`
 }
 
-// Tasks returns every task so far, stopped ones included, in creation order.
+// Tasks returns every task so far: the stopped ones in the order they stopped, then the
+// others in creation order.
 func (s *Service) Tasks() []TaskInfo {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]TaskInfo, 0, len(s.tasks))
+	out := make([]TaskInfo, 0, len(s.stopped)+len(s.tasks))
+	out = append(out, s.stopped...)
 	for _, t := range s.tasks {
-		ti := TaskInfo{ID: t.id, State: t.state, StateName: t.state.String(), Host: t.place.Host,
-			CreatedAt: t.createdAt, RunningAt: t.runningAt, CPU: t.cpu, StoppedReason: t.reason}
-		if t.machine != nil {
-			ti.Addr = t.machine.Addr()
-		}
-		out = append(out, ti)
+		out = append(out, t.info())
 	}
 	return out
+}
+
+func (t *task) info() TaskInfo {
+	ti := TaskInfo{ID: t.id, State: t.state, StateName: t.state.String(), Host: t.place.Host,
+		CreatedAt: t.createdAt, RunningAt: t.runningAt, CPU: t.cpu, StoppedReason: t.reason}
+	if t.machine != nil {
+		ti.Addr = t.machine.Addr()
+	}
+	return ti
 }
 
 // Records returns every task's billing record (from image pull start to stop, platform

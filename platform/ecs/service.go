@@ -56,7 +56,8 @@ type Service struct {
 	seq      int
 	desired  int
 	closed   bool
-	tasks    []*task
+	tasks    []*task    // tasks not yet STOPPED, in creation order
+	stopped  []TaskInfo // STOPPED tasks, kept as snapshots so scans stay short
 	records  []platform.TaskRecord
 	sampler  platform.Timer
 	queue    []func()
@@ -447,6 +448,13 @@ func (s *Service) finishLocked(t *task) {
 	s.o.Capacity.Release(t.id)
 	s.emit("task_stopped", t.id, t.reason)
 	s.stopMachineLocked(t)
+	for i, x := range s.tasks {
+		if x == t {
+			s.tasks = append(s.tasks[:i], s.tasks[i+1:]...)
+			break
+		}
+	}
+	s.stopped = append(s.stopped, t.info())
 }
 
 func (s *Service) stopMachineLocked(t *task) {
@@ -533,13 +541,11 @@ func (s *Service) Close(ctx context.Context) error {
 	if s.sampler != nil {
 		s.sampler.Stop()
 	}
-	for _, t := range s.tasks {
-		if t.state != Stopped {
-			if t.reason == "" {
-				t.reason = "Service stopped"
-			}
-			s.finishLocked(t)
+	for _, t := range append([]*task(nil), s.tasks...) {
+		if t.reason == "" {
+			t.reason = "Service stopped"
 		}
+		s.finishLocked(t)
 	}
 	s.unlock()
 	s.cancel()

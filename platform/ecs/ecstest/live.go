@@ -96,6 +96,11 @@ func ScaleOut(t *testing.T, p *ecs.Platform, rb *livetest.RecordingBackend) {
 		t.Fatal(err)
 	}
 	stopped = true
+	for _, e := range p.Events() { // start-up figures, for the record (platform time at the run's timescale)
+		if e.Kind == "task_app_ready" || e.Kind == "task_running" {
+			t.Logf("%s %s %s", e.Instance, e.Kind, e.Detail)
+		}
+	}
 	fleettest.CheckEvents(t, p.Events(), "task_running", "alarm", "scale", "task_provisioning", "task_pull", "task_running", "task_stopped")
 	u := p.Usage()
 	if u.Requests == 0 || u.FrontDoor != "alb" || !(u.LBLCUHours > 0) {
