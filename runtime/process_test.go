@@ -187,20 +187,28 @@ func TestCPUQuota(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fetch(t, in.Addr(), "/burn?d=2s&n=2")
-	u1, err := in.Usage()
-	if err != nil {
-		t.Fatal(err)
+	// A loaded machine may not even give the instance its small allowance for a while, so
+	// up to three measurements are taken; enforcement (never above the quota) must hold in
+	// every one of them.
+	var util float64
+	for attempt := 1; attempt <= 3; attempt++ {
+		fetch(t, in.Addr(), "/burn?d=2s&n=2")
+		u1, err := in.Usage()
+		if err != nil {
+			t.Fatal(err)
+		}
+		util = Utilisation(u0, u1)
+		t.Logf("attempt %d: 0.5 vCPU × %g = %.3g cores: used %.3f CPU-s in %v = %.0f %% of the allowance", attempt,
+			p.VCPUFraction(), 0.5*p.VCPUFraction(), u1.CPUSeconds-u0.CPUSeconds, u1.At.Sub(u0.At).Round(time.Millisecond), util)
+		if util > 130 {
+			t.Fatalf("utilisation %.0f %% of the allowance: the quota is not enforced", util)
+		}
+		if util >= 50 {
+			return
+		}
+		u0 = u1
 	}
-	util := Utilisation(u0, u1)
-	t.Logf("0.5 vCPU × %g = %.3g cores: used %.3f CPU-s in %v = %.0f %% of the allowance",
-		p.VCPUFraction(), 0.5*p.VCPUFraction(), u1.CPUSeconds-u0.CPUSeconds, u1.At.Sub(u0.At).Round(time.Millisecond), util)
-	if util > 130 {
-		t.Errorf("utilisation %.0f %% of the allowance: the quota is not enforced", util)
-	}
-	if util < 50 {
-		t.Errorf("utilisation %.0f %% of the allowance under saturation, want near 100 %%", util)
-	}
+	t.Errorf("utilisation %.0f %% of the allowance under saturation, want near 100 %%", util)
 }
 
 // TestCPUMeasuredWithoutCgroups: the /proc fallback measures CPU summed over the group.
