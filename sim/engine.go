@@ -1,0 +1,178 @@
+package sim
+
+import (
+	"time"
+
+	"github.com/deploybench/deploybench/platform"
+)
+
+// Handler receives the engine's typed events: the hot-path events of requests and
+// machines, which carry two small integers instead of a closure so that scheduling one
+// allocates nothing.
+type Handler interface {
+	// Handle runs the event; arg and gen are what Schedule was given.
+	Handle(arg int32, gen uint32)
+}
+
+// event is one entry of the engine's heap. A nil tm means a typed event for handler h.
+type event struct {
+	at  int64 // nanoseconds since the origin
+	seq uint64
+	tm  *timer
+	h   int32
+	arg int32
+	gen uint32
+}
+
+// Engine is a discrete-event loop with a virtual clock. It implements platform.Clock, so
+// the platform models run on it unchanged. It is single-goroutine by design: every
+// callback runs on the goroutine that calls Run, and nothing else may schedule events
+// while it runs (the platform models only call the clock from its own callbacks when
+// their driver is a fleet.EventDriver, as the simulator's is).
+type Engine struct {
+	origin   time.Time
+	now      int64
+	seq      uint64
+	h        []event
+	handlers []Handler
+	// Events counts the events run so far (progress and benchmarks).
+	Events uint64
+}
+
+var _ platform.Clock = (*Engine)(nil)
+
+// NewEngine returns an engine whose clock reads origin.
+func NewEngine(origin time.Time) *Engine {
+	return &Engine{origin: origin, h: make([]event, 0, 1024)}
+}
+
+// Origin is the instant the clock started at.
+func (e *Engine) Origin() time.Time { return e.origin }
+
+// Nanos is the current time as nanoseconds since the origin: the hot path's time.
+func (e *Engine) Nanos() int64 { return e.now }
+
+// Now implements platform.Clock.
+func (e *Engine) Now() time.Time { return e.origin.Add(time.Duration(e.now)) }
+
+// AddHandler registers h and returns its index for Schedule.
+func (e *Engine) AddHandler(h Handler) int32 {
+	e.handlers = append(e.handlers, h)
+	return int32(len(e.handlers) - 1)
+}
+
+// Schedule queues a typed event for handler h at absolute time at (nanoseconds since the
+// origin; the past means now).
+func (e *Engine) Schedule(at int64, h, arg int32, gen uint32) {
+	if at < e.now {
+		at = e.now
+	}
+	e.push(event{at: at, seq: e.seq, h: h, arg: arg, gen: gen})
+	e.seq++
+}
+
+// timer is a pending AfterFunc.
+type timer struct {
+	f       func()
+	pending bool
+}
+
+// Stop implements platform.Timer.
+func (t *timer) Stop() bool {
+	was := t.pending
+	t.pending = false
+	return was
+}
+
+// AfterFunc implements platform.Clock: f runs as an event d from now (at once-as-an-event
+// when d ≤ 0, never inside AfterFunc).
+func (e *Engine) AfterFunc(d time.Duration, f func()) platform.Timer {
+	if d < 0 {
+		d = 0
+	}
+	t := &timer{f: f, pending: true}
+	e.push(event{at: e.now + int64(d), seq: e.seq, tm: t})
+	e.seq++
+	return t
+}
+
+// Pending reports whether any event is queued.
+func (e *Engine) Pending() bool { return len(e.h) > 0 }
+
+// RunUntil runs every event due at or before until (nanoseconds since the origin) in
+// time order, ties in scheduling order, then sets the clock to until.
+func (e *Engine) RunUntil(until int64) {
+	for len(e.h) > 0 && e.h[0].at <= until {
+		ev := e.pop()
+		e.now = ev.at
+		e.Events++
+		if ev.tm != nil {
+			if ev.tm.pending {
+				ev.tm.pending = false
+				ev.tm.f()
+			}
+			continue
+		}
+		e.handlers[ev.h].Handle(ev.arg, ev.gen)
+	}
+	if until > e.now {
+		e.now = until
+	}
+}
+
+// RunWhile runs events in order while cond holds and events remain; it reports whether
+// cond still holds (false: it stopped because cond turned false).
+func (e *Engine) RunWhile(limit int64, cond func() bool) bool {
+	for cond() {
+		if len(e.h) == 0 || e.h[0].at > limit {
+			return true
+		}
+		e.RunUntil(e.h[0].at)
+	}
+	return false
+}
+
+func less(a, b *event) bool {
+	return a.at < b.at || (a.at == b.at && a.seq < b.seq)
+}
+
+func (e *Engine) push(ev event) {
+	e.h = append(e.h, ev)
+	h := e.h
+	i := len(h) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if !less(&h[i], &h[p]) {
+			break
+		}
+		h[i], h[p] = h[p], h[i]
+		i = p
+	}
+}
+
+func (e *Engine) pop() event {
+	h := e.h
+	top := h[0]
+	n := len(h) - 1
+	h[0] = h[n]
+	h[n] = event{}
+	h = h[:n]
+	i := 0
+	for {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		m := l
+		if r := l + 1; r < n && less(&h[r], &h[l]) {
+			m = r
+		}
+		if !less(&h[m], &h[i]) {
+			break
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+	e.h = h
+	return top
+}

@@ -1,0 +1,298 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"math"
+	"sync/atomic"
+	"time"
+
+	"github.com/deploybench/deploybench/platform/fleet"
+	"github.com/deploybench/deploybench/platform/lb"
+)
+
+// CPUModel is how a modelled instance turns CPU work into time.
+//
+// Requests share the instance's CPU as processor sharing (every request in service
+// progresses at once, as goroutines of the Go HTTP server do), each at most at one core's
+// speed (a request is single-threaded). That is what the live runs show: the app serves
+// requests concurrently, so latency grows smoothly with load instead of in FIFO steps.
+//
+// In a live run one emulated vCPU is a fraction of a host core enforced by a CFS quota: the
+// app may run on up to HostCores cores at once until it has used its quota of the
+// current 100 ms period, then waits for the next one. A lone short request thus runs at
+// full speed even on a small allowance, and only sustained load meets the limit. The
+// model reproduces that with the same period. With VCPUFraction 1 and HostCores equal to
+// the allowance, the quota never binds and the model is a plain VM's.
+type CPUModel struct {
+	// VCPUFraction is the share of a host core one emulated vCPU gets (the scenario's).
+	VCPUFraction float64
+	// HostCores bounds how many cores the app may run on at once (the live host's).
+	HostCores float64
+	// Period is the CFS period (100 ms, the kernel's default cpu.cfs_period_us).
+	Period time.Duration
+}
+
+// DefaultCFSPeriod is the kernel's default cpu.cfs_period_us (100 000 µs), which the
+// runtime's process backend keeps.
+const DefaultCFSPeriod = 100 * time.Millisecond
+
+// Completer hears of every finished request on a machine: the simulator's router.
+type Completer interface {
+	// Done is called when a request that arrived at arrived (ns) with tag completes.
+	Done(m *Machine, arrived int64, tag int32)
+}
+
+// job is one request in service on a machine.
+type job struct {
+	finish  float64 // attained-service level at which it completes (core-seconds)
+	arrived int64
+	tag     int32
+}
+
+// Machine is a modelled instance running the app: it becomes ready after the calibrated
+// start-up time, serves requests by processor sharing under its CPU allowance and reports
+// cumulative CPU time through Sample. It implements fleet.EventMachine. All methods but
+// Stop run on the engine's goroutine; Stop may come from the fleet's stop goroutine and
+// only sets a flag.
+type Machine struct {
+	d    *Driver
+	spec fleet.MachineSpec
+	hid  int32
+	// Target is the load balancer target this machine is, set by the router.
+	Target lb.Target
+
+	allow   float64 // vCPU allowance (credits may lower it)
+	quota   float64 // host core-seconds per period; +Inf when it cannot bind
+	peak    float64 // cores the app may use at once
+	period  int64
+	started int64
+
+	jobs      []job
+	v         float64 // attained service of every job in service (core-seconds)
+	last      int64
+	used      float64 // core-seconds used in the current period
+	periodEnd int64
+	throttled bool
+	busy      float64 // cumulative host core-seconds
+	gen       uint32
+	next      int64 // time of the pending machine event; -1 when none
+
+	onExit  func()
+	ready   bool
+	stopped atomic.Bool
+	exited  bool
+	done    chan struct{}
+}
+
+var _ fleet.EventMachine = (*Machine)(nil)
+
+// Addr implements fleet.Machine; machines have no address, only an ID.
+func (m *Machine) Addr() string { return "sim:" + m.spec.Name }
+
+// Spec is what the fleet asked for.
+func (m *Machine) Spec() fleet.MachineSpec { return m.spec }
+
+// WaitReady implements fleet.Machine; the fleet uses OnReady with an EventDriver.
+func (m *Machine) WaitReady(ctx context.Context) error {
+	return errors.New("sim: WaitReady is not used with an event driver")
+}
+
+// OnReady implements fleet.EventMachine: ready after the calibrated start-up time.
+func (m *Machine) OnReady(f func(error)) {
+	m.d.eng.AfterFunc(m.d.cal.StartupTime(), func() {
+		m.ready = true
+		f(nil)
+	})
+}
+
+// OnExit implements fleet.EventMachine. Modelled apps never crash on their own; Stop is
+// not reported as an exit because the fleet has already terminated the instance then.
+func (m *Machine) OnExit(f func()) { m.onExit = f }
+
+// Sample implements fleet.Machine: cumulative CPU in emulated vCPU-seconds.
+func (m *Machine) Sample() (fleet.Sample, error) {
+	m.advance(m.d.eng.now)
+	return fleet.Sample{At: m.d.eng.Now(), CPUSeconds: m.busy / m.d.cpu.VCPUFraction,
+		MemoryBytes: uint64(m.d.cal.MemoryMiB * (1 << 20))}, nil
+}
+
+// SetVCPU implements fleet.Machine (burstable instances out of credits).
+func (m *Machine) SetVCPU(vcpu float64) error {
+	m.advance(m.d.eng.now)
+	m.setAllowance(vcpu)
+	m.reschedule()
+	return nil
+}
+
+func (m *Machine) setAllowance(vcpu float64) {
+	m.allow = vcpu
+	cores := vcpu * m.d.cpu.VCPUFraction
+	m.peak = m.d.cpu.HostCores
+	if m.peak <= 0 || m.peak > cores && m.d.cpu.VCPUFraction >= 1 {
+		m.peak = cores
+	}
+	m.quota = math.Inf(1)
+	if cores < m.peak {
+		m.quota = cores * float64(m.period) / 1e9
+	}
+}
+
+// Stop implements fleet.Machine. It may be called from any goroutine.
+func (m *Machine) Stop(grace time.Duration) error {
+	if !m.stopped.Swap(true) {
+		close(m.done)
+	}
+	return nil
+}
+
+// Done implements fleet.Machine.
+func (m *Machine) Done() <-chan struct{} { return m.done }
+
+// ExitReason implements fleet.Machine.
+func (m *Machine) ExitReason() string {
+	if m.stopped.Load() {
+		return "signal: terminated"
+	}
+	return ""
+}
+
+// InFlight is how many requests the machine is serving.
+func (m *Machine) InFlight() int { return len(m.jobs) }
+
+// rate is each job's speed (cores) while not throttled.
+func (m *Machine) rate() float64 {
+	n := float64(len(m.jobs))
+	if n == 0 {
+		return 0
+	}
+	return math.Min(1, m.peak/n)
+}
+
+// advance brings the attained service and CPU time up to now.
+func (m *Machine) advance(now int64) {
+	for m.last < now {
+		seg := now
+		if m.periodEnd <= m.last {
+			m.rollPeriod(m.last)
+		}
+		if m.periodEnd < seg {
+			seg = m.periodEnd
+		}
+		if !m.throttled && len(m.jobs) > 0 {
+			dt := float64(seg-m.last) / 1e9
+			r := m.rate()
+			m.v += r * dt
+			w := r * float64(len(m.jobs)) * dt
+			m.busy += w
+			m.used += w
+		}
+		m.last = seg
+		if m.last == m.periodEnd {
+			m.rollPeriod(m.last)
+		}
+	}
+}
+
+// rollPeriod starts the CFS period that contains t.
+func (m *Machine) rollPeriod(t int64) {
+	k := (t - m.started) / m.period
+	m.periodEnd = m.started + (k+1)*m.period
+	m.used = 0
+	m.throttled = false
+}
+
+// reschedule makes sure a machine event is pending at the next instant something can
+// happen: a completion, the quota running out, or the period ending while throttled.
+// An event already pending earlier stays (it reschedules when it finds nothing to do), so
+// arrivals under load, which only delay completions, add no event.
+func (m *Machine) reschedule() {
+	if len(m.jobs) == 0 {
+		return
+	}
+	var at int64
+	if m.throttled {
+		at = m.periodEnd
+	} else {
+		r := m.rate()
+		dt := (m.jobs[0].finish - m.v) / r
+		if left := m.quota - m.used; !math.IsInf(m.quota, 1) && left/(r*float64(len(m.jobs))) < dt {
+			dt = left / (r * float64(len(m.jobs)))
+		}
+		if dt < 0 {
+			dt = 0
+		}
+		at = m.last + int64(math.Ceil(dt*1e9))
+	}
+	if m.next >= m.d.eng.now && m.next <= at {
+		return
+	}
+	m.gen++
+	m.next = at
+	m.d.eng.Schedule(at, m.hid, 0, m.gen)
+}
+
+// Handle implements Handler: the machine's own event.
+func (m *Machine) Handle(_ int32, gen uint32) {
+	if gen != m.gen {
+		return
+	}
+	now := m.d.eng.now
+	m.next = -1
+	m.advance(now)
+	if !math.IsInf(m.quota, 1) && m.used >= m.quota-1e-12 && !m.throttled && now < m.periodEnd {
+		m.throttled = true
+	}
+	for len(m.jobs) > 0 && m.jobs[0].finish <= m.v+1e-9 {
+		j := m.popJob()
+		m.d.done.Done(m, j.arrived, j.tag)
+	}
+	m.reschedule()
+}
+
+// Arrive starts serving a request of work core-seconds that arrived at arrived.
+func (m *Machine) Arrive(work float64, arrived int64, tag int32) {
+	m.advance(m.d.eng.now)
+	m.pushJob(job{finish: m.v + work, arrived: arrived, tag: tag})
+	m.reschedule()
+}
+
+func (m *Machine) pushJob(j job) {
+	m.jobs = append(m.jobs, j)
+	h := m.jobs
+	i := len(h) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if h[p].finish <= h[i].finish {
+			break
+		}
+		h[i], h[p] = h[p], h[i]
+		i = p
+	}
+}
+
+func (m *Machine) popJob() job {
+	h := m.jobs
+	top := h[0]
+	n := len(h) - 1
+	h[0] = h[n]
+	h = h[:n]
+	i := 0
+	for {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		c := l
+		if r := l + 1; r < n && h[r].finish < h[l].finish {
+			c = r
+		}
+		if h[i].finish <= h[c].finish {
+			break
+		}
+		h[i], h[c] = h[c], h[i]
+		i = c
+	}
+	m.jobs = h
+	return top
+}

@@ -1,0 +1,127 @@
+package sim
+
+import (
+	"math/rand/v2"
+	"time"
+
+	"github.com/deploybench/deploybench/platform/lb"
+)
+
+// router is per-request mode: it takes each request from the source, routes it with the
+// platform's own balancer (Pick, then Release when it ends), draws its CPU work from the
+// calibration and hands it to the machine; it records latency and errors. Nothing on
+// this path allocates.
+type router struct {
+	eng     *Engine
+	drv     *Driver
+	bal     *lb.Balancer
+	src     Source
+	rng     *rand.Rand
+	work    [101]float64
+	timeout int64
+	maxIn   int
+	hid     int32
+
+	direct *Machine // EC2: the instance's own address
+
+	inflight            int
+	total, win          Hist
+	reqs, errs          int64
+	winReqs, winErrs    int64
+	served              int64
+	lastSend, firstSend int64
+}
+
+func newRouter(eng *Engine, rng *rand.Rand, work [101]float64, timeout time.Duration, maxInflight int) *router {
+	r := &router{eng: eng, rng: rng, work: work, timeout: int64(timeout), maxIn: maxInflight, firstSend: -1}
+	r.hid = eng.AddHandler(r)
+	return r
+}
+
+// drawWork samples one request's CPU work (core-seconds) from the calibration's
+// percentiles by inverse transform with linear interpolation.
+func (r *router) drawWork() float64 {
+	u := r.rng.Float64() * 100
+	i := int(u)
+	if i >= 100 {
+		return r.work[100]
+	}
+	f := u - float64(i)
+	return r.work[i] + (r.work[i+1]-r.work[i])*f
+}
+
+// target returns the machine a new request goes to, or nil (503).
+func (r *router) target() *Machine {
+	if r.bal != nil {
+		t, ok := r.bal.Pick()
+		if !ok {
+			return nil
+		}
+		m := r.drv.byID[t.ID]
+		if m == nil {
+			r.bal.Release(t)
+			return nil
+		}
+		m.Target = t
+		return m
+	}
+	if r.direct != nil && r.direct.ready && !r.direct.stopped.Load() {
+		return r.direct
+	}
+	r.direct = nil
+	for _, m := range r.drv.Started {
+		if m.ready && !m.stopped.Load() {
+			r.direct = m
+			return m
+		}
+	}
+	return nil
+}
+
+// send routes one request now; tag goes back to the source when it ends.
+func (r *router) send(tag int32) {
+	now := r.eng.now
+	if r.firstSend < 0 {
+		r.firstSend = now
+	}
+	r.lastSend = now
+	r.reqs++
+	r.winReqs++
+	var m *Machine
+	if r.inflight < r.maxIn {
+		m = r.target()
+	}
+	if m == nil {
+		r.errs++
+		r.winErrs++
+		if tag >= 0 { // a closed-model user hears of the error after a round trip
+			r.eng.Schedule(now+int64(time.Millisecond), r.hid, tag, 0)
+		}
+		return
+	}
+	r.inflight++
+	m.Arrive(r.drawWork(), now, tag)
+}
+
+// Handle implements Handler: a failed request's answer reaches its closed-model user.
+func (r *router) Handle(tag int32, _ uint32) { r.src.Completed(tag) }
+
+// Done implements Completer.
+func (r *router) Done(m *Machine, arrived int64, tag int32) {
+	r.inflight--
+	lat := r.eng.now - arrived
+	if lat > r.timeout {
+		r.errs++
+		r.winErrs++
+	} else {
+		r.served++
+		r.total.Record(lat)
+		r.win.Record(lat)
+	}
+	if r.bal != nil {
+		r.bal.Release(m.Target)
+	}
+	if tag >= 0 {
+		r.src.Completed(tag)
+	}
+}
