@@ -165,7 +165,7 @@ func TestPoolBillingIncludesInit(t *testing.T) {
 	if e.InitDuration() != d.startup {
 		t.Errorf("measured INIT %v, want %v", e.InitDuration(), d.startup)
 	}
-	p.Release(e, 35200*time.Microsecond, Succeeded) // 155.6 ms → 156
+	p.Release(e, 35200*time.Microsecond, Succeeded)               // 155.6 ms → 156
 	p.Release(mustAcquire(t, p), 100*time.Microsecond, Succeeded) // 0.1 ms → 1
 	m := p.Meter()
 	if m.BilledMillis != 157 || m.InitBilledMillis != 121 || m.Invocations != 2 {

@@ -156,3 +156,8 @@ func (p *Pool) sample() {
 	}
 	p.mu.Unlock()
 }
+
+// sortEvents orders events by time, keeping the order of simultaneous ones.
+func sortEvents(evs []platform.Event) {
+	slices.SortStableFunc(evs, func(a, b platform.Event) int { return a.At.Compare(b.At) })
+}
