@@ -22,7 +22,7 @@ func init() {
 }
 
 func newProcessBackend(fraction float64, log io.Writer) (runtime.Backend, error) {
-	return runtime.NewProcess(runtime.ProcessOptions{VCPUFraction: fraction})
+	return runtime.NewProcess(runtime.ProcessOptions{VCPUFraction: fraction, Log: log})
 }
 
 // liveWorld is the fleet world of a live run: the wall clock, the runtime backend and the

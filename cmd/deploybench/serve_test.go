@@ -244,7 +244,7 @@ func TestServeBadInput(t *testing.T) {
 
 func TestDemo(t *testing.T) {
 	var out, errb bytes.Buffer
-	code := run(context.Background(), []string{"demo", "--samples", "12"}, &out, &errb)
+	code := run(context.Background(), []string{"selftest", "--samples", "12"}, &out, &errb)
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
