@@ -1,14 +1,15 @@
 package ecs
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/deploybench/deploybench/platform"
 )
 
-// Capacity is where a service's tasks run: a Cluster of container instances, or Fargate
-// (package fargate). The service calls it under its own lock, so implementations must
-// not call the service back synchronously.
+// Capacity is where a service's tasks run: a cluster.Cluster of container instances, or
+// Fargate (package fargate). The service calls it under its own lock, so implementations
+// must not call the service back synchronously.
 type Capacity interface {
 	// Place reserves room for one task now, or reports false: the task then waits in
 	// PROVISIONING until the capacity calls the service's PlaceWaiting.
@@ -46,4 +47,12 @@ func PullDuration(sizeMB, throughputMBps float64) time.Duration {
 		return 0
 	}
 	return time.Duration(sizeMB / throughputMBps * float64(time.Second))
+}
+
+// ValidStrategy reports an error naming the field unless s is binpack or spread.
+func ValidStrategy(field, s string) error {
+	if s != Binpack && s != Spread {
+		return fmt.Errorf("%s: %q is not a placement strategy (use binpack or spread)", field, s)
+	}
+	return nil
 }

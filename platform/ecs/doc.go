@@ -1,14 +1,14 @@
 // Package ecs is the part of Amazon ECS shared by the three container platform models —
 // ECS on EC2 (package ecsec2), Fargate (package fargate) and ECS Managed Instances
-// (package ecsmi): a service of tasks held at a desired count by a scheduler, task
-// placement on container instances (binpack or spread), the task lifecycle, ECS service
-// auto scaling, a cluster of container instances with its billing records, and the
-// Platform the runner drives.
+// (package ecsmi): a service of tasks held at a desired count by a scheduler, the task
+// lifecycle, ECS service auto scaling, the target group, and the Platform the runner
+// drives. Container instances and task placement (binpack or spread) are in subpackage
+// cluster; Fargate needs neither.
 //
 // The pieces and who owns what:
 //
 //	lb front door → lb.Balancer (target group) ⇄ Service (scheduler, task lifecycle)
-//	    Service ⇄ Capacity (a Cluster of container instances, or Fargate)
+//	    Service ⇄ Capacity (a cluster.Cluster of container instances, or Fargate)
 //	    autoscale.Controller + ServiceCombiner (service auto scaling) → Service.SetDesired
 //	    a capacity scaler (ecsec2: managed scaling; ecsmi: provisioning) → Cluster
 //

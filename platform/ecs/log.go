@@ -2,6 +2,7 @@ package ecs
 
 import (
 	"sync"
+	"time"
 
 	"github.com/deploybench/deploybench/platform"
 )
@@ -52,4 +53,12 @@ func (l *Log) Changed() <-chan struct{} {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.changed
+}
+
+// fmtDur prints a duration rounded for timelines.
+func fmtDur(d time.Duration) string {
+	if d >= time.Second {
+		return d.Round(10 * time.Millisecond).String()
+	}
+	return d.Round(time.Millisecond).String()
 }

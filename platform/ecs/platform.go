@@ -45,7 +45,7 @@ type PlatformOptions struct {
 	// Log is the platform's event log (NewLog on the world's clock and observer); the
 	// capacity writes to it too.
 	Log *Log
-	// Capacity runs the tasks. A capacity with an OnChange(func()) method (a Cluster) is
+	// Capacity runs the tasks. A capacity with an OnChange(func()) method (a cluster.Cluster) is
 	// wired to place waiting tasks when room appears.
 	Capacity Capacity
 	// TaskPrefix starts task IDs; Arch and Spot go into the task billing records.

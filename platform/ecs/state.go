@@ -30,27 +30,3 @@ func (s TaskState) String() string {
 	}
 	return taskStateNames[s]
 }
-
-// InstanceState is where a container instance is in its life.
-type InstanceState int
-
-// The container instance states.
-const (
-	// InstancePending: launched, not yet registered with the cluster (EC2 pending, boot,
-	// ECS agent start).
-	InstancePending InstanceState = iota
-	// InstanceActive: registered with the cluster; tasks can be placed on it.
-	InstanceActive
-	// InstanceTerminated: gone; billing stopped.
-	InstanceTerminated
-)
-
-var instanceStateNames = [...]string{"PENDING", "ACTIVE", "TERMINATED"}
-
-// String returns the state's name.
-func (s InstanceState) String() string {
-	if s < 0 || int(s) >= len(instanceStateNames) {
-		return "UNKNOWN"
-	}
-	return instanceStateNames[s]
-}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/deploybench/deploybench/platform/autoscale"
 	"github.com/deploybench/deploybench/platform/ecs"
+	"github.com/deploybench/deploybench/platform/ecs/cluster"
 	"github.com/deploybench/deploybench/platform/fleet"
 	"gopkg.in/yaml.v3"
 )
@@ -109,7 +110,7 @@ func (c Config) Validate() error {
 		return err
 	}
 	spec := c.Spec()
-	if ecs.TasksPerInstance(spec.VCPU, spec.MemoryMiB-c.ReservedMemoryMiB, c.CPU, c.TaskMemoryMiB()) < 1 {
+	if cluster.TasksPerInstance(spec.VCPU, spec.MemoryMiB-c.ReservedMemoryMiB, c.CPU, c.TaskMemoryMiB()) < 1 {
 		return fmt.Errorf("ecs-ec2.instance_type: %s registers %g vCPU / %d MiB for tasks; a %g vCPU / %g GB task does not fit (use a larger type or a smaller task)",
 			spec.Name, spec.VCPU, spec.MemoryMiB-c.ReservedMemoryMiB, c.CPU, c.MemoryGB)
 	}

@@ -2,6 +2,7 @@ package ecsec2
 
 import (
 	"github.com/deploybench/deploybench/platform/ecs"
+	"github.com/deploybench/deploybench/platform/ecs/cluster"
 	"github.com/deploybench/deploybench/platform/fleet"
 )
 
@@ -19,7 +20,7 @@ func New(cfg Config, env ecs.Env) (*ecs.Platform, error) {
 	clock := env.ClockOrWall()
 	log := ecs.NewLog(clock, env.OnEvent)
 	spec := cfg.Spec()
-	cluster, err := ecs.NewCluster(ecs.ClusterOptions{
+	cl, err := cluster.New(cluster.Options{
 		Clock: clock, Log: log, Prefix: "ecs", InstanceType: spec.Name, VCPU: spec.VCPU, MemoryMiB: spec.MemoryMiB,
 		Purchase: cfg.Purchase, ReservedMemoryMiB: cfg.ReservedMemoryMiB,
 		LaunchDelay: fleet.Scale(cfg.PendingDelay+cfg.BootDelay, cfg.Timescale),
@@ -29,23 +30,23 @@ func New(cfg Config, env ecs.Env) (*ecs.Platform, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc, err := newScaler(clock, cluster, log, cfg)
+	sc, err := newScaler(clock, cl, log, cfg)
 	if err != nil {
-		cluster.Close()
+		cl.Close()
 		return nil, err
 	}
 	hooks := ecs.Hooks{
 		Start: func() error {
-			per := cluster.TasksPerInstance()
+			per := cl.TasksPerInstance()
 			n := min(max(cfg.Instances.Min, (cfg.Desired+per-1)/per), cfg.Instances.Max)
-			cluster.Launch(n, "initial capacity")
+			cl.Launch(n, "initial capacity")
 			sc.start()
 			return nil
 		},
 		Stop: sc.stop,
 	}
 	return ecs.NewPlatform(ecs.PlatformOptions{
-		Kind: "ecs-ec2", Service: cfg.ServiceConfig, Log: log, Capacity: cluster, TaskPrefix: "task",
+		Kind: "ecs-ec2", Service: cfg.ServiceConfig, Log: log, Capacity: cl, TaskPrefix: "task",
 		Arch: "x86_64", Hooks: hooks,
 	}, env)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/deploybench/deploybench/platform"
 	"github.com/deploybench/deploybench/platform/autoscale"
 	"github.com/deploybench/deploybench/platform/ecs"
+	"github.com/deploybench/deploybench/platform/ecs/cluster"
 )
 
 // Required is M of CapacityProviderReservation: the instances the tasks need — those
@@ -28,7 +29,7 @@ func Required(busy, waiting, perInstance int) int {
 // instances past their warm-up (managed termination protection).
 type scaler struct {
 	clock    platform.Clock
-	cluster  *ecs.Cluster
+	cluster  *cluster.Cluster
 	log      *ecs.Log
 	ms       autoscale.ManagedScaling // warm-up compressed
 	min, max int
@@ -47,7 +48,7 @@ type scaler struct {
 	buf       []autoscale.Datapoint
 }
 
-func newScaler(clock platform.Clock, cluster *ecs.Cluster, log *ecs.Log, cfg Config) (*scaler, error) {
+func newScaler(clock platform.Clock, cluster *cluster.Cluster, log *ecs.Log, cfg Config) (*scaler, error) {
 	d := autoscale.AWSDefaults()
 	sd, err := d.Scaled(cfg.Timescale)
 	if err != nil {
@@ -80,9 +81,9 @@ func (s *scaler) observe(now time.Time) (required, running int, idle []string) {
 	pending, active, busy := 0, 0, 0
 	for _, in := range s.cluster.Instances() {
 		switch in.State {
-		case ecs.InstancePending:
+		case cluster.InstancePending:
 			pending++
-		case ecs.InstanceActive:
+		case cluster.InstanceActive:
 			active++
 			if in.Tasks > 0 {
 				busy++

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/deploybench/deploybench/platform/ecs"
+	"github.com/deploybench/deploybench/platform/ecs/cluster"
 	"github.com/deploybench/deploybench/platform/fleet"
 	"github.com/deploybench/deploybench/pricing"
 )
@@ -62,7 +63,7 @@ func New(cfg Config, env ecs.Env, cat *pricing.Catalog) (*ecs.Platform, error) {
 	clock := env.ClockOrWall()
 	log := ecs.NewLog(clock, env.OnEvent)
 	reserved := int(float64(sel.MemoryMiB)*cfg.ReservedMemoryFraction + 0.5)
-	cluster, err := ecs.NewCluster(ecs.ClusterOptions{
+	cl, err := cluster.New(cluster.Options{
 		Clock: clock, Log: log, Prefix: "mi", InstanceType: sel.Type, VCPU: float64(sel.VCPU), MemoryMiB: sel.MemoryMiB,
 		Purchase: cfg.Purchase, ManagedFee: true, ReservedMemoryMiB: reserved,
 		LaunchDelay: fleet.Scale(cfg.LaunchDelay, cfg.Timescale), Strategy: cfg.Placement,
@@ -72,23 +73,23 @@ func New(cfg Config, env ecs.Env, cat *pricing.Catalog) (*ecs.Platform, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cluster.TasksPerInstance() < 1 {
-		cluster.Close()
+	if cl.TasksPerInstance() < 1 {
+		cl.Close()
 		return nil, fmt.Errorf("ecs-mi.instance_type: %s does not hold a %g vCPU / %g GB task (use a larger type or a smaller task)", sel.Type, cfg.CPU, cfg.MemoryGB)
 	}
 	scaleIn := fleet.Scale(cfg.ScaleInAfter, cfg.Timescale)
 	if cfg.ScaleInAfter < 0 {
 		scaleIn = -1
 	}
-	pv := &provisioner{clock: clock, cluster: cluster, log: log, min: cfg.Instances.Min, max: cfg.Instances.Max,
+	pv := &provisioner{clock: clock, cluster: cl, log: log, min: cfg.Instances.Min, max: cfg.Instances.Max,
 		scaleInAfter: scaleIn, every: cfg.SampleInterval}
-	cluster.OnWaiting(pv.waitingChanged)
+	cl.OnWaiting(pv.waitingChanged)
 	hooks := ecs.Hooks{
 		Start: func() error {
 			log.Emit("instance_type", "", fmt.Sprintf("%s (%d vCPU, %d MiB, $%.4f/h on-demand): %s; %d task(s) per instance",
-				sel.Type, sel.VCPU, sel.MemoryMiB, sel.PricePerHour, sel.Reason, cluster.TasksPerInstance()))
+				sel.Type, sel.VCPU, sel.MemoryMiB, sel.PricePerHour, sel.Reason, cl.TasksPerInstance()))
 			if cfg.Instances.Min > 0 {
-				cluster.Launch(cfg.Instances.Min, "instances.min")
+				cl.Launch(cfg.Instances.Min, "instances.min")
 			}
 			pv.start()
 			return nil
@@ -96,7 +97,7 @@ func New(cfg Config, env ecs.Env, cat *pricing.Catalog) (*ecs.Platform, error) {
 		Stop: pv.stop,
 	}
 	return ecs.NewPlatform(ecs.PlatformOptions{
-		Kind: "ecs-mi", Service: cfg.ServiceConfig, Log: log, Capacity: cluster, TaskPrefix: "task",
+		Kind: "ecs-mi", Service: cfg.ServiceConfig, Log: log, Capacity: cl, TaskPrefix: "task",
 		Arch: cfg.Requirements.Arch, Hooks: hooks,
 	}, env)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/deploybench/deploybench/platform"
 	"github.com/deploybench/deploybench/platform/ecs"
+	"github.com/deploybench/deploybench/platform/ecs/cluster"
 )
 
 // Launches returns how many instances to launch for waiting tasks: enough fresh
@@ -29,7 +30,7 @@ func Launches(waiting, launching, live, perInstance, maxInstances int) int {
 // scaleInAfter (keeping min).
 type provisioner struct {
 	clock        platform.Clock
-	cluster      *ecs.Cluster
+	cluster      *cluster.Cluster
 	log          *ecs.Log
 	min, max     int
 	scaleInAfter time.Duration // clock time; negative: never
@@ -89,13 +90,13 @@ func (p *provisioner) tick() {
 		insts := p.cluster.Instances()
 		live := 0
 		for _, in := range insts {
-			if in.State != ecs.InstanceTerminated {
+			if in.State != cluster.InstanceTerminated {
 				live++
 			}
 		}
 		for i := len(insts) - 1; i >= 0 && live > p.min; i-- {
 			in := insts[i]
-			if in.State == ecs.InstanceActive && in.Tasks == 0 && !now.Before(in.IdleSince.Add(p.scaleInAfter)) {
+			if in.State == cluster.InstanceActive && in.Tasks == 0 && !now.Before(in.IdleSince.Add(p.scaleInAfter)) {
 				if p.cluster.Terminate(in.ID, "idle for "+fmtDur(now.Sub(in.IdleSince))) == nil {
 					live--
 				}

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/deploybench/deploybench/platform/ecs"
+	"github.com/deploybench/deploybench/platform/ecs/cluster"
 	"github.com/deploybench/deploybench/pricing"
 )
 
@@ -124,7 +124,7 @@ func Choose(cat *pricing.Catalog, region string, r Requirements, taskVCPU float6
 			continue
 		}
 		reg := m.MemoryMiB - int(float64(m.MemoryMiB)*reservedFraction+0.5)
-		if ecs.TasksPerInstance(float64(m.VCPUs), reg, taskVCPU, taskMemMiB) >= 1 {
+		if cluster.TasksPerInstance(float64(m.VCPUs), reg, taskVCPU, taskMemMiB) >= 1 {
 			return m, nil
 		}
 	}

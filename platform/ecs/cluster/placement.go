@@ -1,6 +1,6 @@
-package ecs
+package cluster
 
-import "fmt"
+import "github.com/deploybench/deploybench/platform/ecs"
 
 // Slot is a container instance as placement sees it: the CPU and memory not yet reserved
 // by tasks, and how many of the service's tasks it runs.
@@ -14,14 +14,6 @@ type Slot struct {
 // Fits reports whether a task of vcpu and memMiB fits in s.
 func (s Slot) Fits(vcpu float64, memMiB int) bool {
 	return s.FreeVCPU+1e-9 >= vcpu && s.FreeMemMiB >= memMiB
-}
-
-// ValidStrategy reports an error naming the field unless s is binpack or spread.
-func ValidStrategy(field, s string) error {
-	if s != Binpack && s != Spread {
-		return fmt.Errorf("%s: %q is not a placement strategy (use binpack or spread)", field, s)
-	}
-	return nil
 }
 
 // Choose returns the index of the slot a task of vcpu and memMiB goes to, or -1 when none
@@ -46,7 +38,7 @@ func Choose(strategy string, slots []Slot, vcpu float64, memMiB int) int {
 }
 
 func better(strategy string, a, b Slot) bool {
-	if strategy == Spread {
+	if strategy == ecs.Spread {
 		return a.Tasks < b.Tasks
 	}
 	if a.FreeVCPU != b.FreeVCPU {

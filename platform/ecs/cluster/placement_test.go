@@ -1,6 +1,10 @@
-package ecs
+package cluster
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/deploybench/deploybench/platform/ecs"
+)
 
 func TestChoose(t *testing.T) {
 	slots := []Slot{
@@ -16,12 +20,12 @@ func TestChoose(t *testing.T) {
 		mem      int
 		want     int
 	}{
-		{"binpack: least CPU left, memory breaks the tie", Binpack, 1, 2048, 2},
-		{"binpack: fullest instance that fits", Binpack, 0.5, 2048, 3},
-		{"spread: fewest tasks", Spread, 1, 2048, 0},
-		{"spread: first of equals that fits", Spread, 1, 5000, 0},
-		{"nothing fits: PROVISIONING", Binpack, 4, 1024, -1},
-		{"memory too small everywhere", Spread, 0.25, 9000, -1},
+		{"binpack: least CPU left, memory breaks the tie", ecs.Binpack, 1, 2048, 2},
+		{"binpack: fullest instance that fits", ecs.Binpack, 0.5, 2048, 3},
+		{"spread: fewest tasks", ecs.Spread, 1, 2048, 0},
+		{"spread: first of equals that fits", ecs.Spread, 1, 5000, 0},
+		{"nothing fits: PROVISIONING", ecs.Binpack, 4, 1024, -1},
+		{"memory too small everywhere", ecs.Spread, 0.25, 9000, -1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -30,7 +34,7 @@ func TestChoose(t *testing.T) {
 			}
 		})
 	}
-	if Choose(Binpack, nil, 1, 1) != -1 {
+	if Choose(ecs.Binpack, nil, 1, 1) != -1 {
 		t.Error("no slots must give -1")
 	}
 }
@@ -49,15 +53,6 @@ func TestTasksPerInstance(t *testing.T) {
 	}
 }
 
-func TestPullDuration(t *testing.T) {
-	if got := PullDuration(DefaultImageSizeMB, DefaultPullThroughputMBps); got.Seconds() < 34 || got.Seconds() > 35 {
-		t.Errorf("413 MB at 12 MB/s = %v, want ~34.4 s", got)
-	}
-	if PullDuration(0, 12) != 0 || PullDuration(10, 0) != 0 {
-		t.Error("zero size or throughput must give 0")
-	}
-}
-
 // BenchmarkChoose places on a 100-instance cluster, the hot path of every placement.
 func BenchmarkChoose(b *testing.B) {
 	slots := make([]Slot, 100)
@@ -66,6 +61,6 @@ func BenchmarkChoose(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		Choose(Binpack, slots, 0.5, 1024)
+		Choose(ecs.Binpack, slots, 0.5, 1024)
 	}
 }

@@ -1,4 +1,4 @@
-package ecs
+package cluster
 
 import (
 	"errors"
@@ -7,14 +7,15 @@ import (
 	"time"
 
 	"github.com/deploybench/deploybench/platform"
+	"github.com/deploybench/deploybench/platform/ecs"
 )
 
-// ClusterOptions wires a Cluster. Every delay is clock time: already divided by the
+// Options wires a Cluster. Every delay is clock time: already divided by the
 // scenario timescale.
-type ClusterOptions struct {
+type Options struct {
 	// Clock is the only time source; Log receives the instance events. Required.
 	Clock platform.Clock
-	Log   *Log
+	Log   *ecs.Log
 	// Prefix starts instance IDs: Prefix + "-" + sequence number.
 	Prefix string
 	// InstanceType, VCPU and MemoryMiB describe each container instance; Purchase is its
@@ -43,13 +44,13 @@ type ClusterOptions struct {
 
 // Cluster is a set of container instances that tasks are placed on: ECS on EC2 capacity
 // (an Auto Scaling group under a capacity provider) or ECS Managed Instances. It
-// implements Capacity. Instances run no process of their own — a task's process is its
+// implements ecs.Capacity. Instances run no process of their own — a task's process is its
 // own machine with the task's reservation as its limit — so an instance is book-keeping:
 // registered CPU and memory, the tasks placed on it, the image cache and its billing.
 // Scalers (ecsec2's managed scaling, ecsmi's provisioner) drive it with Launch and
 // Terminate. Safe for concurrent use; it never calls the service under its lock.
 type Cluster struct {
-	o      ClusterOptions
+	o      Options
 	origin time.Time
 
 	mu        sync.Mutex
@@ -93,16 +94,16 @@ type InstanceInfo struct {
 }
 
 // NewCluster returns an empty cluster.
-func NewCluster(o ClusterOptions) (*Cluster, error) {
+func New(o Options) (*Cluster, error) {
 	switch {
 	case o.Clock == nil || o.Log == nil:
-		return nil, errors.New("ecs: ClusterOptions: Clock and Log are required")
+		return nil, errors.New("cluster: Options: Clock and Log are required")
 	case !(o.VCPU > 0) || o.MemoryMiB <= 0:
-		return nil, fmt.Errorf("ecs: ClusterOptions: instance size %v vCPU / %d MiB must be positive", o.VCPU, o.MemoryMiB)
+		return nil, fmt.Errorf("cluster: Options: instance size %v vCPU / %d MiB must be positive", o.VCPU, o.MemoryMiB)
 	case !(o.TaskVCPU > 0) || o.TaskMemoryMiB <= 0:
-		return nil, fmt.Errorf("ecs: ClusterOptions: task size %v vCPU / %d MiB must be positive", o.TaskVCPU, o.TaskMemoryMiB)
+		return nil, fmt.Errorf("cluster: Options: task size %v vCPU / %d MiB must be positive", o.TaskVCPU, o.TaskMemoryMiB)
 	}
-	if err := ValidStrategy("ecs: ClusterOptions.Strategy", o.Strategy); err != nil {
+	if err := ecs.ValidStrategy("cluster: Options.Strategy", o.Strategy); err != nil {
 		return nil, err
 	}
 	if o.Prefix == "" {
@@ -118,7 +119,7 @@ func NewCluster(o ClusterOptions) (*Cluster, error) {
 }
 
 // Options returns the cluster's options.
-func (c *Cluster) Options() ClusterOptions { return c.o }
+func (c *Cluster) Options() Options { return c.o }
 
 // RegisteredMemoryMiB is the memory an instance registers for tasks.
 func (c *Cluster) RegisteredMemoryMiB() int { return c.o.MemoryMiB - c.o.ReservedMemoryMiB }
@@ -186,7 +187,7 @@ func (c *Cluster) activate(in *cinst) {
 
 // ErrInstanceBusy is returned by Terminate for an instance that still runs tasks: the
 // capacity provider's managed termination protection keeps it.
-var ErrInstanceBusy = errors.New("ecs: instance runs tasks")
+var ErrInstanceBusy = errors.New("cluster: instance runs tasks")
 
 // Terminate ends an instance that runs no task (pending ones included).
 func (c *Cluster) Terminate(id, reason string) error {
@@ -202,7 +203,7 @@ func (c *Cluster) Terminate(id, reason string) error {
 		c.terminateLocked(in, reason)
 		return nil
 	}
-	return fmt.Errorf("ecs: unknown instance %q", id)
+	return fmt.Errorf("cluster: unknown instance %q", id)
 }
 
 func (c *Cluster) terminateLocked(in *cinst, reason string) {
@@ -215,14 +216,14 @@ func (c *Cluster) terminateLocked(in *cinst, reason string) {
 	c.o.Log.Emit("terminate", in.id, reason+"; lived "+fmtDur(now.Sub(in.launchedAt)))
 }
 
-// Place implements Capacity: it reserves room on an ACTIVE instance chosen by the
+// Place implements ecs.Capacity: it reserves room on an ACTIVE instance chosen by the
 // placement strategy. The first task on an instance pulls the image; a task placed while
 // that pull is under way waits for it to finish; later tasks find it cached.
-func (c *Cluster) Place(taskID string) (Placement, bool) {
+func (c *Cluster) Place(taskID string) (ecs.Placement, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
-		return Placement{}, false
+		return ecs.Placement{}, false
 	}
 	var slots []Slot
 	var cand []*cinst
@@ -234,7 +235,7 @@ func (c *Cluster) Place(taskID string) (Placement, bool) {
 	}
 	i := Choose(c.o.Strategy, slots, c.o.TaskVCPU, c.o.TaskMemoryMiB)
 	if i < 0 {
-		return Placement{}, false
+		return ecs.Placement{}, false
 	}
 	in := cand[i]
 	in.freeVCPU -= c.o.TaskVCPU
@@ -243,7 +244,7 @@ func (c *Cluster) Place(taskID string) (Placement, bool) {
 	in.idleSince = time.Time{}
 	c.byTask[taskID] = in
 	now := c.o.Clock.Now()
-	p := Placement{Host: in.id, HostType: c.o.InstanceType}
+	p := ecs.Placement{Host: in.id, HostType: c.o.InstanceType}
 	if !in.pulled {
 		in.pulled, in.pulledAt = true, now.Add(c.o.PullDuration)
 		p.Pull = c.o.PullDuration
@@ -255,7 +256,7 @@ func (c *Cluster) Place(taskID string) (Placement, bool) {
 	return p, true
 }
 
-// Release implements Capacity.
+// Release implements ecs.Capacity.
 func (c *Cluster) Release(taskID string) {
 	c.mu.Lock()
 	in := c.byTask[taskID]
@@ -279,7 +280,7 @@ func (c *Cluster) Release(taskID string) {
 	}
 }
 
-// SetWaiting implements Capacity.
+// SetWaiting implements ecs.Capacity.
 func (c *Cluster) SetWaiting(n int) {
 	c.mu.Lock()
 	changed := n != c.waiting
@@ -329,7 +330,7 @@ func (c *Cluster) Counts() (pending, active, busy int) {
 	return pending, active, busy
 }
 
-// Records implements Capacity: every instance's billing record, in platform time.
+// Records implements ecs.Capacity: every instance's billing record, in platform time.
 func (c *Cluster) Records() []platform.InstanceRecord {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -357,4 +358,28 @@ func fmtDur(d time.Duration) string {
 		return d.Round(10 * time.Millisecond).String()
 	}
 	return d.Round(time.Millisecond).String()
+}
+
+// InstanceState is where a container instance is in its life.
+type InstanceState int
+
+// The container instance states.
+const (
+	// InstancePending: launched, not yet registered with the cluster (EC2 pending, boot,
+	// ECS agent start).
+	InstancePending InstanceState = iota
+	// InstanceActive: registered with the cluster; tasks can be placed on it.
+	InstanceActive
+	// InstanceTerminated: gone; billing stopped.
+	InstanceTerminated
+)
+
+var instanceStateNames = [...]string{"PENDING", "ACTIVE", "TERMINATED"}
+
+// String returns the state's name.
+func (s InstanceState) String() string {
+	if s < 0 || int(s) >= len(instanceStateNames) {
+		return "UNKNOWN"
+	}
+	return instanceStateNames[s]
 }

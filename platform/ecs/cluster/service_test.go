@@ -1,4 +1,4 @@
-package ecs
+package cluster
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/deploybench/deploybench/platform"
 	"github.com/deploybench/deploybench/platform/clocktest"
+	"github.com/deploybench/deploybench/platform/ecs"
 	"github.com/deploybench/deploybench/platform/fleet/fleettest"
 )
 
@@ -16,9 +17,9 @@ var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 type rig struct {
 	clock   *clocktest.Clock
 	drv     *fleettest.Driver
-	log     *Log
+	log     *ecs.Log
 	cluster *Cluster
-	svc     *Service
+	svc     *ecs.Service
 }
 
 // newRig builds a service on a cluster of instances holding perInstance 1 vCPU / 2 GiB
@@ -27,15 +28,15 @@ type rig struct {
 func newRig(t *testing.T, strategy string, instVCPU float64) *rig {
 	t.Helper()
 	r := &rig{clock: clocktest.New(t0), drv: fleettest.NewDriver()}
-	r.log = NewLog(r.clock, nil)
+	r.log = ecs.NewLog(r.clock, nil)
 	var err error
-	r.cluster, err = NewCluster(ClusterOptions{Clock: r.clock, Log: r.log, InstanceType: "test.large", VCPU: instVCPU,
+	r.cluster, err = New(Options{Clock: r.clock, Log: r.log, InstanceType: "test.large", VCPU: instVCPU,
 		MemoryMiB: 16384, LaunchDelay: 30 * time.Second, Strategy: strategy, TaskVCPU: 1, TaskMemoryMiB: 2048,
 		PullDuration: 10 * time.Second, Timescale: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.svc, err = NewService(ServiceOptions{Clock: r.clock, Driver: r.drv, Capacity: r.cluster, Log: r.log, VCPU: 1, MemoryMiB: 2048})
+	r.svc, err = ecs.NewService(ecs.ServiceOptions{Clock: r.clock, Driver: r.drv, Capacity: r.cluster, Log: r.log, VCPU: 1, MemoryMiB: 2048})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +54,7 @@ func (r *rig) advance(t *testing.T, d time.Duration) {
 	r.clock.Advance(d)
 	fleettest.Eventually(t, "app starts", func() bool {
 		for _, ti := range r.svc.Tasks() {
-			if ti.State == Activating {
+			if ti.State == ecs.Activating {
 				return false
 			}
 		}
@@ -64,7 +65,7 @@ func (r *rig) advance(t *testing.T, d time.Duration) {
 func (r *rig) hosts() map[string]int {
 	out := map[string]int{}
 	for _, ti := range r.svc.Tasks() {
-		if ti.State == Running {
+		if ti.State == ecs.Running {
 			out[ti.Host]++
 		}
 	}
@@ -84,7 +85,7 @@ func count(evs []platform.Event, kind string, detail string) int {
 // TestProvisioningUntilInstance: with no instance, tasks wait in PROVISIONING; once an
 // instance registers they are placed, pull, and run.
 func TestProvisioningUntilInstance(t *testing.T) {
-	r := newRig(t, Binpack, 2)
+	r := newRig(t, ecs.Binpack, 2)
 	r.svc.SetDesired(2)
 	r.advance(t, time.Minute)
 	if st := r.svc.Status(); st.Pending != 2 || st.InService != 0 || r.cluster.Waiting() != 2 {
@@ -110,7 +111,7 @@ func TestProvisioningUntilInstance(t *testing.T) {
 // TestPullOncePerInstance: the first task on an instance pulls the image, a task placed
 // during that pull waits for it, a later one finds it cached; a new instance pulls again.
 func TestPullOncePerInstance(t *testing.T) {
-	r := newRig(t, Binpack, 3)
+	r := newRig(t, ecs.Binpack, 3)
 	r.cluster.Launch(1, "test")
 	r.advance(t, 30*time.Second)
 	r.svc.SetDesired(1)
@@ -147,8 +148,8 @@ func TestBinpackVersusSpread(t *testing.T) {
 		strategy string
 		want     map[string]int
 	}{
-		{Binpack, map[string]int{"ci-1": 4}},
-		{Spread, map[string]int{"ci-1": 2, "ci-2": 2}},
+		{ecs.Binpack, map[string]int{"ci-1": 4}},
+		{ecs.Spread, map[string]int{"ci-1": 2, "ci-2": 2}},
 	} {
 		t.Run(tt.strategy, func(t *testing.T) {
 			r := newRig(t, tt.strategy, 4)
@@ -174,7 +175,7 @@ func TestBinpackVersusSpread(t *testing.T) {
 // TestCrashIsReplaced: a task whose app exits (e.g. OutOfMemory) is STOPPED with the
 // reason and the scheduler starts a replacement; its reservation is released.
 func TestCrashIsReplaced(t *testing.T) {
-	r := newRig(t, Binpack, 1)
+	r := newRig(t, ecs.Binpack, 1)
 	r.cluster.Launch(1, "test")
 	r.advance(t, 30*time.Second)
 	r.svc.SetDesired(1)
@@ -187,7 +188,7 @@ func TestCrashIsReplaced(t *testing.T) {
 		t.Fatalf("replacement not running (cached image): %+v %+v", st, r.svc.Tasks())
 	}
 	tasks := r.svc.Tasks()
-	if tasks[0].State != Stopped || !strings.Contains(tasks[0].StoppedReason, "Essential container in task exited: exit 2") {
+	if tasks[0].State != ecs.Stopped || !strings.Contains(tasks[0].StoppedReason, "Essential container in task exited: exit 2") {
 		t.Fatalf("stopped task: %+v", tasks[0])
 	}
 	recs := r.svc.Records()
@@ -199,7 +200,7 @@ func TestCrashIsReplaced(t *testing.T) {
 // TestScaleInStopsUnstartedFirst: scale-in stops tasks still in PROVISIONING before
 // running ones.
 func TestScaleInStopsUnstartedFirst(t *testing.T) {
-	r := newRig(t, Binpack, 1)
+	r := newRig(t, ecs.Binpack, 1)
 	r.cluster.Launch(1, "test")
 	r.advance(t, 30*time.Second)
 	r.svc.SetDesired(3)
@@ -217,7 +218,7 @@ func TestScaleInStopsUnstartedFirst(t *testing.T) {
 }
 
 func TestClusterTerminateKeepsBusyInstances(t *testing.T) {
-	r := newRig(t, Binpack, 2)
+	r := newRig(t, ecs.Binpack, 2)
 	r.cluster.Launch(2, "test")
 	r.advance(t, 30*time.Second)
 	r.svc.SetDesired(1)
