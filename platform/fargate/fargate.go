@@ -17,9 +17,13 @@ type capacity struct {
 	provision, pull time.Duration // clock time
 }
 
+// Place implements ecs.Capacity: always room, after provisioning and a full pull.
 func (c capacity) Place(string) (ecs.Placement, bool) {
 	return ecs.Placement{HostType: "fargate", Provision: c.provision, Pull: c.pull}, true
 }
+
+// Release, SetWaiting, Records and Close implement ecs.Capacity: Fargate has nothing to
+// give back, scale or bill per instance.
 func (capacity) Release(string)                     {}
 func (capacity) SetWaiting(int)                     {}
 func (capacity) Records() []platform.InstanceRecord { return nil }
