@@ -110,7 +110,7 @@ func (m *fakeMachine) ExitReason() string    { return "" }
 
 // newTestPool returns a started pool on a fake clock with small limits; edit applies
 // test-specific options. The pool is closed when the test ends.
-func newTestPool(t *testing.T, edit func(*PoolOptions)) (*Pool, *clocktest.Clock, *fakeDriver) {
+func newTestPool(t testing.TB, edit func(*PoolOptions)) (*Pool, *clocktest.Clock, *fakeDriver) {
 	t.Helper()
 	clock := clocktest.New(t0)
 	d := &fakeDriver{clock: clock}
@@ -138,7 +138,7 @@ func newTestPool(t *testing.T, edit func(*PoolOptions)) (*Pool, *clocktest.Clock
 	return p, clock, d
 }
 
-func mustAcquire(t *testing.T, p *Pool) *Env {
+func mustAcquire(t testing.TB, p *Pool) *Env {
 	t.Helper()
 	e, err := p.Acquire(context.Background())
 	if err != nil {

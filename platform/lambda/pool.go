@@ -217,6 +217,10 @@ func (p *Pool) Acquire(ctx context.Context) (*Env, error) {
 	p.mu.Lock()
 	defer p.unlock()
 	p.initing--
+	if err != nil && p.closed { // cut short by Close: not a failure of the function
+		p.discardLocked(e)
+		return nil, ErrClosed
+	}
 	if err != nil {
 		p.meter.InitFailures++
 		p.meter.Invocations++ // the failed INIT ran and is billed
