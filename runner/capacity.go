@@ -14,7 +14,7 @@ const loadGenReserve = 0.5
 // vCPUs × fraction must not exceed the host cores less the load generator's reserve.
 // Platforms run one at a time, so the largest one decides. The error suggests the
 // vcpu_fraction that would fit.
-func CheckCapacity(maxVCPU map[string]float64, fraction, hostCores float64) error {
+func CheckCapacity(maxVCPU map[string]float64, hints map[string]string, fraction, hostCores float64) error {
 	if hostCores <= 0 {
 		hostCores = float64(goruntime.NumCPU())
 	}
@@ -30,6 +30,10 @@ func CheckCapacity(maxVCPU map[string]float64, fraction, hostCores float64) erro
 		return nil
 	}
 	fit := math.Floor(budget/worst*1000) / 1000
-	return fmt.Errorf("host capacity: platform %q can run %g emulated vCPUs × vcpu_fraction %g = %.2f host cores, but this machine has %g cores of which %.1f are kept for the load generator; lower vcpu_fraction to %g or less, or lower the platform's max capacity",
-		worstName, worst, fraction, need, hostCores, loadGenReserve, fit)
+	hint := hints[worstName]
+	if hint == "" {
+		hint = "lower the platform's max capacity"
+	}
+	return fmt.Errorf("host capacity: platform %q can run %g emulated vCPUs × vcpu_fraction %g = %.2f host cores, but this machine has %g cores of which %.1f are kept for the load generator; lower vcpu_fraction to %g or less, or %s",
+		worstName, worst, fraction, need, hostCores, loadGenReserve, fit, hint)
 }

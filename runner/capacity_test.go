@@ -20,7 +20,7 @@ func TestCheckCapacity(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := CheckCapacity(tt.vcpu, tt.fraction, tt.cores)
+			err := CheckCapacity(tt.vcpu, nil, tt.fraction, tt.cores)
 			if tt.want == "" {
 				if err != nil {
 					t.Fatal(err)

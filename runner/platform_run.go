@@ -155,6 +155,10 @@ func runPlatform(ctx context.Context, s *scenario.Scenario, o Options, dir *resu
 	}
 	pr.SLOMet = len(pr.SLOViolations) == 0 && pr.Status != "failed" && res.Requests > 0
 	work = workloadOf(tl, res.Requests-res.Errors)
+	if l := usage.Lambda; l != nil && l.Invocations > 0 {
+		// Lambda bills the measured duration (INIT included), not CPU time.
+		work.LambdaDuration = time.Duration(l.BilledMillis) * time.Millisecond / time.Duration(l.Invocations)
+	}
 	if s.Traffic != nil {
 		monthly, note := projectMonthly(book, b, work, s.TrafficPerMonth(), s.Traffic.Shape)
 		pr.Monthly = monthly

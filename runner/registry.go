@@ -47,6 +47,11 @@ type Built struct {
 	// MaxVCPU is the most emulated vCPUs it can run at once (max capacity × vCPUs), for
 	// the host capacity check.
 	MaxVCPU float64
+	// MaxVCPUHint says how to lower MaxVCPU when the host cannot hold it.
+	MaxVCPUHint string
+	// PerRequest marks pay-per-request platforms (Lambda), whose measured CPU is not the
+	// best source for projecting other platforms' costs.
+	PerRequest bool
 	// UnitVCPU is the emulated vCPUs of one unit of capacity (instance, task,
 	// environment), to turn measured CPU % into CPU-seconds per request.
 	UnitVCPU float64

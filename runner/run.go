@@ -134,6 +134,7 @@ func Prepare(s *scenario.Scenario, o Options) (_ *Plan, err error) {
 		newBackend = defaultBackend
 	}
 	maxVCPU := map[string]float64{}
+	hints := map[string]string{}
 	for i, sp := range s.Platforms {
 		f, err := factoryFor(sp.Kind)
 		if err != nil {
@@ -156,8 +157,9 @@ func Prepare(s *scenario.Scenario, o Options) (_ *Plan, err error) {
 		}
 		p.preps = append(p.preps, prepared{sp, built, sink})
 		maxVCPU[sp.Name] = built.MaxVCPU
+		hints[sp.Name] = built.MaxVCPUHint
 	}
-	if err := CheckCapacity(maxVCPU, s.VCPUFraction, o.HostCores); err != nil {
+	if err := CheckCapacity(maxVCPU, hints, s.VCPUFraction, o.HostCores); err != nil {
 		return nil, fmt.Errorf("%w: %v", scenario.ErrInvalid, err)
 	}
 	for name, b := range p.backends {
@@ -250,7 +252,7 @@ func bestWorkload(ms []measuredWorkload) (projection.Workload, bool) {
 	best, ok := projection.Workload{}, false
 	var served int64 = -1
 	for _, m := range ms {
-		if m.w.Validate() != nil || m.pr.Status == "failed" {
+		if m.w.Validate() != nil || m.pr.Status == "failed" || m.built.PerRequest {
 			continue
 		}
 		if n := m.pr.Requests - m.pr.Errors; n > served {

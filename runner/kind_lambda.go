@@ -1,0 +1,44 @@
+package runner
+
+import (
+	"fmt"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/deploybench/deploybench/platform/lambda"
+	"github.com/deploybench/deploybench/pricing/billing"
+	"github.com/deploybench/deploybench/pricing/projection"
+)
+
+func init() { Register("lambda", buildLambda) }
+
+func buildLambda(name string, settings *yaml.Node, d Deps) (*Built, error) {
+	var cfg lambda.Config
+	if err := decodeSettings(settings, &cfg); err != nil {
+		return nil, err
+	}
+	if cfg.Timescale == 0 {
+		cfg.Timescale = d.Timescale
+	}
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	w, err := liveWorld(name, d)
+	if err != nil {
+		return nil, err
+	}
+	p, err := lambda.New(cfg, lambda.Deps{Clock: w.Clock, Driver: w.Driver, OnEvent: d.OnEvent})
+	if err != nil {
+		return nil, err
+	}
+	vcpu := cfg.VCPU()
+	limit := cfg.ConcurrencyLimit()
+	return &Built{Platform: p, Size: fmt.Sprintf("%d MB", cfg.MemoryMB),
+		// Every concurrent execution environment gets its own CPU quota, so the host must
+		// hold the concurrency limit's worth of them: set reserved_concurrency for a local
+		// run.
+		MaxVCPU: vcpu * float64(limit), MaxVCPUHint: "lower the function's reserved_concurrency",
+		UnitVCPU: vcpu, PerRequest: true,
+		Projection: projection.Lambda, ProjOptions: projection.Options{LambdaMemoryMB: cfg.MemoryMB, LambdaArch: cfg.Arch, API: billing.APIKind(cfg.API.Kind)}}, nil
+}
