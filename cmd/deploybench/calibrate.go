@@ -1,0 +1,102 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/deploybench/deploybench/results"
+	"github.com/deploybench/deploybench/runtime"
+	"github.com/deploybench/deploybench/sim/calibrate"
+)
+
+func init() { register(newCalibrateCmd) }
+
+func newCalibrateCmd() *cobra.Command {
+	var (
+		app, command, health, path, body, ctype, out string
+		vcpus                                        []float64
+		fraction                                     float64
+		requests                                     int64
+	)
+	c := &cobra.Command{
+		Use:   "calibrate --out cal.json [--app builtin:svm | --command 'server --port {port}']",
+		Short: "Measure an app's start-up time, memory and per-request service time for the simulator",
+		Long: `calibrate starts the app for real with the process backend at a few emulated vCPU
+allowances, times exec → healthy, sends it one request at a time (after a warm-up) with
+the load generator, and reads its CPU and memory from the backend. The calibration file
+it writes feeds 'deploybench simulate --calibration'.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return usagef("--out: required (the calibration file to write)")
+			}
+			o := calibrate.Options{Allowances: vcpus, Requests: requests, Path: path, Body: body, ContentType: ctype, Log: cmd.ErrOrStderr()}
+			switch {
+			case command != "" && cmd.Flags().Changed("app"):
+				return usagef("--app and --command: give one of them")
+			case command != "":
+				o.App = runtime.Spec{Command: strings.Fields(command), HealthPath: health}
+				o.Name = command
+				if o.App.HealthPath == "" {
+					o.App.HealthPath = "/"
+				}
+			default:
+				model, ok := strings.CutPrefix(app, "builtin:")
+				if !ok || (model != "svm" && model != "mlp") {
+					return usagef("--app: %q is not a built-in app (use builtin:svm or builtin:mlp, or --command)", app)
+				}
+				exe, err := os.Executable()
+				if err != nil {
+					return err
+				}
+				o.App = runtime.Spec{Command: []string{exe, "serve", "--model", app, "--addr", "127.0.0.1:{port}"}, HealthPath: "/healthz"}
+				o.Name = app
+				if o.Path == "" {
+					o.Path = "/predict"
+				}
+				if o.Body == "" {
+					dir, err := os.MkdirTemp("", "deploybench-calibrate-")
+					if err != nil {
+						return err
+					}
+					defer os.RemoveAll(dir)
+					if err := calibrate.DigitBodies(dir, 200); err != nil {
+						return err
+					}
+					o.Body, o.ContentType = dir, "image/png"
+				}
+			}
+			b, err := runtime.NewProcess(runtime.ProcessOptions{VCPUFraction: fraction})
+			if err != nil {
+				return err
+			}
+			defer b.Close()
+			o.Backend = b
+			fmt.Fprintf(cmd.ErrOrStderr(), "calibrating %s (%s) at %v vCPU …\n", o.Name, b.Limits(), o.Allowances)
+			cal, err := calibrate.Run(cmd.Context(), o)
+			if err != nil {
+				return err
+			}
+			if err := results.WriteJSONFile(out, cal); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "calibration: %s (start %.0f ms, memory %.1f MiB)\n", out, cal.StartupMs, cal.MemoryMiB)
+			return nil
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&app, "app", "builtin:svm", "built-in app to measure: builtin:svm or builtin:mlp")
+	f.StringVar(&command, "command", "", "your HTTP server's command line; {port} is replaced by its port")
+	f.StringVar(&health, "health-path", "", "health path of --command (default /)")
+	f.StringVar(&path, "path", "", "request path (default /predict for the built-in app)")
+	f.StringVar(&body, "body", "", "request body file, or a directory of bodies sent round robin")
+	f.StringVar(&ctype, "content-type", "", "Content-Type of the body")
+	f.Float64SliceVar(&vcpus, "vcpu", calibrate.DefaultAllowances, "emulated vCPU allowances to measure")
+	f.Float64Var(&fraction, "vcpu-fraction", 0.25, "share of a host core one emulated vCPU gets")
+	f.Int64Var(&requests, "requests", 1000, "timed requests per allowance")
+	f.StringVarP(&out, "out", "o", "", "calibration file to write")
+	return c
+}

@@ -1,0 +1,200 @@
+// Package calibrate measures an app for the simulator, for real: it starts the app with a
+// runtime backend (real processes under real CPU quotas) at a few vCPU allowances, times
+// its start-up, drives it one request at a time with the load package, and reads the
+// CPU and memory it used from the backend. The result is a sim.Calibration.
+package calibrate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"os"
+	"path/filepath"
+	goruntime "runtime"
+	"sort"
+	"time"
+
+	"github.com/deploybench/deploybench/load"
+	"github.com/deploybench/deploybench/mnist"
+	"github.com/deploybench/deploybench/runtime"
+	"github.com/deploybench/deploybench/sim"
+)
+
+// Options configures a calibration.
+type Options struct {
+	// Backend starts the app (the process backend in practice).
+	Backend runtime.Backend
+	// App is the app to start; VCPU is set per allowance.
+	App runtime.Spec
+	// Name is what the calibration says was measured, e.g. "builtin:svm".
+	Name string
+	// Allowances are the emulated vCPU allowances to measure (default 0.5, 1, 2).
+	Allowances []float64
+	// Requests is how many requests to time per allowance (default 1,000), after
+	// Warmup untimed ones (default 100).
+	Requests int64
+	Warmup   int64
+	// Path, Body and ContentType describe the request (Body: a file or a directory of
+	// files sent round robin, as the load package takes it).
+	Path, Body, ContentType string
+	// StartupTimeout bounds each start (default 60 s).
+	StartupTimeout time.Duration
+	// Log receives one line per allowance.
+	Log io.Writer
+}
+
+// Think is the pause between timed requests.
+const Think = 10 * time.Millisecond
+
+// DefaultAllowances are the vCPU allowances measured by default.
+var DefaultAllowances = []float64{0.5, 1, 2}
+
+// Run measures the app and returns its calibration.
+func Run(ctx context.Context, o Options) (*sim.Calibration, error) {
+	if o.Backend == nil || len(o.App.Command) == 0 {
+		return nil, errors.New("calibrate: a backend and an app command are required")
+	}
+	if len(o.Allowances) == 0 {
+		o.Allowances = DefaultAllowances
+	}
+	if o.Requests <= 0 {
+		o.Requests = 1000
+	}
+	if o.Warmup <= 0 {
+		o.Warmup = 100
+	}
+	if o.StartupTimeout <= 0 {
+		o.StartupTimeout = time.Minute
+	}
+	if o.Log == nil {
+		o.Log = io.Discard
+	}
+	cal := &sim.Calibration{App: o.Name, HostCores: float64(goruntime.NumCPU())}
+	var starts []float64
+	for i, a := range o.Allowances {
+		if !(a > 0) {
+			return nil, fmt.Errorf("calibrate: --vcpu %v must be > 0", a)
+		}
+		al, startMs, mem, frac, err := measure(ctx, o, a, i)
+		if err != nil {
+			return nil, fmt.Errorf("calibrate: %g vCPU: %w", a, err)
+		}
+		cal.VCPUFraction = frac
+		starts = append(starts, startMs)
+		cal.MemoryMiB = max(cal.MemoryMiB, mem)
+		cal.Allowances = append(cal.Allowances, al)
+		fmt.Fprintf(o.Log, "  %g vCPU: start %.0f ms, service p50 %.3f ms p99 %.3f ms, CPU %.3f ms/request, memory %.1f MiB\n",
+			a, startMs, al.ServiceMs[50], al.ServiceMs[99], al.CPUMsPerRequest, mem)
+	}
+	sort.Float64s(starts)
+	cal.StartupMs = starts[len(starts)/2]
+	sort.Slice(cal.Allowances, func(i, j int) bool { return cal.Allowances[i].VCPU < cal.Allowances[j].VCPU })
+	return cal, cal.Validate()
+}
+
+// measure starts one instance at allowance vcpu and measures it.
+func measure(ctx context.Context, o Options, vcpu float64, i int) (sim.Allowance, float64, float64, float64, error) {
+	spec := o.App
+	spec.Name = fmt.Sprintf("calibrate-%d", i)
+	spec.VCPU = vcpu
+	began := time.Now()
+	inst, err := o.Backend.Start(ctx, spec)
+	if err != nil {
+		return sim.Allowance{}, 0, 0, 0, err
+	}
+	defer inst.Stop(5 * time.Second)
+	rctx, cancel := context.WithTimeout(ctx, o.StartupTimeout)
+	err = inst.WaitReady(rctx)
+	cancel()
+	if err != nil {
+		return sim.Allowance{}, 0, 0, 0, fmt.Errorf("not ready: %w", err)
+	}
+	startMs := float64(time.Since(began).Microseconds()) / 1e3
+	url := "http://" + inst.Addr()
+	// One user with a think time: the app is never busy for more than a small share of
+	// its quota, so the times measured are service times, not CFS throttling.
+	think := load.Duration(Think)
+	cfg := load.Config{VUs: 1, Requests: o.Warmup, Body: o.Body, Path: o.Path, Think: load.Think{Min: think, Max: think}}
+	if o.ContentType != "" {
+		cfg.Headers = map[string]string{"Content-Type": o.ContentType}
+	}
+	if _, err := drive(ctx, cfg, url); err != nil {
+		return sim.Allowance{}, 0, 0, 0, fmt.Errorf("warm-up: %w", err)
+	}
+	before, err := inst.Usage()
+	if err != nil {
+		return sim.Allowance{}, 0, 0, 0, err
+	}
+	cfg.Requests = o.Requests
+	res, err := drive(ctx, cfg, url)
+	if err != nil {
+		return sim.Allowance{}, 0, 0, 0, err
+	}
+	after, err := inst.Usage()
+	if err != nil {
+		return sim.Allowance{}, 0, 0, 0, err
+	}
+	h, err := load.DecodeHistogram(res.Histogram)
+	if err != nil || h.TotalCount() == 0 {
+		return sim.Allowance{}, 0, 0, 0, fmt.Errorf("no latency measured: %v", err)
+	}
+	al := sim.Allowance{VCPU: vcpu, Requests: res.Requests, ServiceMs: make([]float64, 101)}
+	for p := 0; p <= 100; p++ {
+		q := float64(p)
+		if p == 0 {
+			q = 0.001
+		}
+		al.ServiceMs[p] = float64(h.ValueAtPercentile(q)) / 1e3
+		if p > 0 && al.ServiceMs[p] < al.ServiceMs[p-1] {
+			al.ServiceMs[p] = al.ServiceMs[p-1]
+		}
+	}
+	if res.Requests > 0 {
+		al.CPUMsPerRequest = (after.CPUSeconds - before.CPUSeconds) * 1e3 / float64(res.Requests)
+	}
+	return al, startMs, float64(after.MemoryBytes) / (1 << 20), after.VCPUFraction, nil
+}
+
+func drive(ctx context.Context, cfg load.Config, url string) (*load.Result, error) {
+	r, err := load.Start(ctx, cfg, url, load.Options{})
+	if err != nil {
+		return nil, err
+	}
+	res := r.Wait()
+	if res.Errors > 0 {
+		return nil, fmt.Errorf("%d of %d requests failed", res.Errors, res.Requests)
+	}
+	return res, nil
+}
+
+// DigitBodies writes n digits of the embedded MNIST test split as PNG files into dir:
+// the built-in classifier's requests, decoded through its full image path.
+func DigitBodies(dir string, n int) error {
+	split, err := mnist.Embedded()
+	if err != nil {
+		return err
+	}
+	ds := split.Test
+	n = min(n, ds.Len())
+	for i := 0; i < n; i++ {
+		img := image.NewGray(image.Rect(0, 0, 28, 28))
+		for p := 0; p < mnist.Pixels; p++ {
+			img.Pix[p] = 255 - ds.Images[i*mnist.Pixels+p] // dark ink on white paper
+		}
+		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("digit-%04d.png", i)))
+		if err != nil {
+			return err
+		}
+		err = png.Encode(f, img)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

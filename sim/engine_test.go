@@ -1,0 +1,83 @@
+package sim
+
+import (
+	"testing"
+	"time"
+)
+
+type recorder struct {
+	eng *Engine
+	got []int32
+	at  []int64
+}
+
+func (r *recorder) Handle(arg int32, _ uint32) {
+	r.got = append(r.got, arg)
+	r.at = append(r.at, r.eng.Nanos())
+}
+
+// TestEngineOrder: events run in time order, ties in scheduling order, timers and typed
+// events interleaved; stopped timers never run; the clock reads each event's time.
+func TestEngineOrder(t *testing.T) {
+	e := NewEngine(DefaultOrigin)
+	r := &recorder{eng: e}
+	h := e.AddHandler(r)
+	e.Schedule(30, h, 3, 0)
+	e.Schedule(10, h, 1, 0)
+	e.Schedule(30, h, 4, 0)
+	e.AfterFunc(20, func() { r.got = append(r.got, 2); r.at = append(r.at, e.Nanos()) })
+	stopped := e.AfterFunc(15, func() { t.Error("stopped timer ran") })
+	if !stopped.Stop() || stopped.Stop() {
+		t.Error("Stop should report true once")
+	}
+	e.AfterFunc(25, func() { e.Schedule(25, h, 9, 0) }) // same instant, scheduled later: runs now
+	e.RunUntil(100)
+	want := []int32{1, 2, 9, 3, 4}
+	if len(r.got) != len(want) {
+		t.Fatalf("got %v, want %v", r.got, want)
+	}
+	for i := range want {
+		if r.got[i] != want[i] {
+			t.Fatalf("got %v, want %v", r.got, want)
+		}
+	}
+	if r.at[0] != 10 || r.at[3] != 30 || e.Nanos() != 100 {
+		t.Errorf("times %v, now %d", r.at, e.Nanos())
+	}
+	if got := e.Now(); !got.Equal(DefaultOrigin.Add(100)) {
+		t.Errorf("Now = %v", got)
+	}
+}
+
+func TestEngineNegativeDelayRunsAsEvent(t *testing.T) {
+	e := NewEngine(DefaultOrigin)
+	ran := false
+	e.AfterFunc(-time.Second, func() { ran = true })
+	if ran {
+		t.Fatal("AfterFunc ran its callback inline")
+	}
+	e.RunUntil(0)
+	if !ran {
+		t.Fatal("a due timer did not run")
+	}
+}
+
+func BenchmarkEngineScheduleRun(b *testing.B) {
+	e := NewEngine(DefaultOrigin)
+	r := &nop{}
+	h := e.AddHandler(r)
+	for i := 0; i < 64; i++ {
+		e.Schedule(int64(i), h, 0, 0)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ev := e.pop()
+		e.now = ev.at
+		e.Schedule(ev.at+64, h, 0, 0)
+	}
+}
+
+type nop struct{}
+
+func (nop) Handle(int32, uint32) {}

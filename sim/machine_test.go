@@ -1,0 +1,135 @@
+package sim
+
+import (
+	"context"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/deploybench/deploybench/platform/fleet"
+)
+
+type doneLog struct {
+	eng  *Engine
+	lats []float64 // ms, in completion order
+	tags []int32
+}
+
+func (d *doneLog) Done(m *Machine, arrived int64, tag int32) {
+	d.lats = append(d.lats, float64(d.eng.Nanos()-arrived)/1e6)
+	d.tags = append(d.tags, tag)
+}
+
+func testCal() *Calibration {
+	c := &Calibration{App: "test", HostCores: 2, VCPUFraction: 0.25, StartupMs: 100, MemoryMiB: 30}
+	q := make([]float64, 101)
+	for i := range q {
+		q[i] = 1
+	}
+	c.Allowances = []Allowance{{VCPU: 1, ServiceMs: q, CPUMsPerRequest: 1}}
+	return c
+}
+
+func newTestMachine(t *testing.T, cpu CPUModel, vcpu float64) (*Engine, *Machine, *doneLog) {
+	t.Helper()
+	e := NewEngine(DefaultOrigin)
+	log := &doneLog{eng: e}
+	d := NewDriver(e, testCal(), cpu, log)
+	m, err := d.Start(context.Background(), fleet.MachineSpec{Name: "m", VCPU: vcpu})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, m.(*Machine), log
+}
+
+func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
+
+// TestMachineProcessorSharing on a plain VM (fraction 1, no quota): a lone request takes
+// its work; two on one core share it; two on two cores do not slow each other; CPU time
+// is the work done, in vCPU-seconds.
+func TestMachineProcessorSharing(t *testing.T) {
+	cases := []struct {
+		name  string
+		vcpu  float64
+		works []float64 // seconds, all arriving at 0
+		want  []float64 // latencies in ms, completion order
+	}{
+		{"alone", 1, []float64{0.010}, []float64{10}},
+		{"two share one core", 1, []float64{0.010, 0.010}, []float64{20, 20}},
+		{"short leaves first", 1, []float64{0.030, 0.010}, []float64{20, 40}},
+		{"two cores, no sharing", 2, []float64{0.010, 0.010}, []float64{10, 10}},
+		{"three on two cores", 2, []float64{0.010, 0.010, 0.010}, []float64{15, 15, 15}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e, m, log := newTestMachine(t, CPUModel{VCPUFraction: 1, HostCores: c.vcpu}, c.vcpu)
+			total := 0.0
+			for i, w := range c.works {
+				m.Arrive(w, 0, int32(i))
+				total += w
+			}
+			e.RunUntil(int64(time.Second))
+			if len(log.lats) != len(c.want) {
+				t.Fatalf("completed %d, want %d", len(log.lats), len(c.want))
+			}
+			for i := range c.want {
+				if !near(log.lats[i], c.want[i], 1e-3) {
+					t.Errorf("latencies %v, want %v", log.lats, c.want)
+				}
+			}
+			s, _ := m.Sample()
+			if !near(s.CPUSeconds, total, 1e-8) {
+				t.Errorf("CPU %v vCPU-s, want %v", s.CPUSeconds, total)
+			}
+		})
+	}
+}
+
+// TestMachineQuota: with 1 vCPU = 0.25 core, a lone short request runs at full speed (the
+// CFS quota of 25 ms per 100 ms period does not bind), while a long one is throttled to a
+// quarter core on average; CPU is reported in emulated vCPU-seconds.
+func TestMachineQuota(t *testing.T) {
+	e, m, log := newTestMachine(t, CPUModel{VCPUFraction: 0.25, HostCores: 2}, 1)
+	m.Arrive(0.005, 0, 0)
+	e.RunUntil(int64(50 * time.Millisecond))
+	if len(log.lats) != 1 || !near(log.lats[0], 5, 1e-3) {
+		t.Fatalf("short request: %v, want [5]", log.lats)
+	}
+	e.RunUntil(int64(100 * time.Millisecond))
+	start := e.Nanos()
+	m.Arrive(0.100, start, 1) // 100 ms of work: 25 ms per period → 3 throttled periods + 25 ms
+	e.RunUntil(int64(2 * time.Second))
+	if len(log.lats) != 2 || !near(log.lats[1], 325, 1e-3) {
+		t.Fatalf("long request: %v, want 325 ms", log.lats)
+	}
+	s, _ := m.Sample()
+	if !near(s.CPUSeconds, 0.105/0.25, 1e-9) {
+		t.Errorf("CPU %v vCPU-s, want %v", s.CPUSeconds, 0.105/0.25)
+	}
+	// Credits exhausted: a lower allowance throttles sooner.
+	if err := m.SetVCPU(0.5); err != nil {
+		t.Fatal(err)
+	}
+	now := e.Nanos()
+	m.Arrive(0.025, now, 2) // 12.5 ms per period
+	e.RunUntil(now + int64(time.Second))
+	if got := log.lats[2]; !near(got, 112.5, 0.01) {
+		t.Errorf("after SetVCPU(0.5): %v ms, want 112.5 (12.5 ms, throttled to the period end, 12.5 ms)", got)
+	}
+}
+
+func TestMachineStopIsConcurrentSafe(t *testing.T) {
+	_, m, _ := newTestMachine(t, CPUModel{VCPUFraction: 1, HostCores: 1}, 1)
+	done := make(chan struct{})
+	go func() { _ = m.Stop(time.Second); close(done) }()
+	<-done
+	_ = m.Stop(time.Second)
+	select {
+	case <-m.Done():
+	default:
+		t.Fatal("Done not closed")
+	}
+	if m.ExitReason() == "" {
+		t.Error("no exit reason")
+	}
+}
