@@ -8,6 +8,7 @@ import (
 	"github.com/deploybench/deploybench/load"
 	"github.com/deploybench/deploybench/load/threshold"
 	"github.com/deploybench/deploybench/scenario"
+	"gopkg.in/yaml.v3"
 )
 
 type loadConfigT = load.Config
@@ -27,25 +28,44 @@ type loadResult struct {
 	P50, P90, P95, P99, Max, Mean float64
 }
 
-// loadConfig decodes and validates the scenario's load section.
-func loadConfig(s *scenario.Scenario) (load.Config, error) {
+// loadPhases decodes and validates the scenario's load, or each of its phases.
+func loadPhases(s *scenario.Scenario) ([]phase, error) {
+	if len(s.Phases) == 0 {
+		c, err := loadConfig(&s.Load, "load")
+		return []phase{{load: c}}, err
+	}
+	var out []phase
+	for i := range s.Phases {
+		c, err := loadConfig(&s.Phases[i].Load, fmt.Sprintf("phases[%d].load", i))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, phase{name: s.Phases[i].Name, load: c})
+	}
+	return out, nil
+}
+
+// loadConfig decodes and validates one load section; path names it in errors.
+func loadConfig(n *yaml.Node, path string) (load.Config, error) {
 	var c load.Config
-	if err := scenario.DecodeStrict(&s.Load, &c); err != nil {
-		return c, fmt.Errorf("%w: load: %v", scenario.ErrInvalid, err)
+	if err := scenario.DecodeStrict(n, &c); err != nil {
+		return c, fmt.Errorf("%w: %s: %v", scenario.ErrInvalid, path, err)
 	}
 	if err := c.Validate(); err != nil {
-		msg := err.Error()
-		if !strings.HasPrefix(msg, "load") {
-			msg = "load: " + msg
-		}
-		return c, fmt.Errorf("%w: %s", scenario.ErrInvalid, msg)
-	}
-	if s.SLO != "" {
-		if _, err := threshold.Parse(s.SLO); err != nil {
-			return c, fmt.Errorf("%w: slo: %v", scenario.ErrInvalid, err)
-		}
+		msg := strings.TrimPrefix(strings.TrimPrefix(err.Error(), "load: "), "load.")
+		return c, fmt.Errorf("%w: %s: %s", scenario.ErrInvalid, path, msg)
 	}
 	return c, nil
+}
+
+// checkSLOSyntax validates the scenario's SLO.
+func checkSLOSyntax(s *scenario.Scenario) error {
+	if s.SLO != "" {
+		if _, err := threshold.Parse(s.SLO); err != nil {
+			return fmt.Errorf("%w: slo: %v", scenario.ErrInvalid, err)
+		}
+	}
+	return nil
 }
 
 // runLoad drives cfg against url until it ends or ctx is cancelled, calling onWindow for

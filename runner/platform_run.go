@@ -49,28 +49,58 @@ func (s *eventSink) set(w *results.PlatformWriter) {
 	s.mu.Unlock()
 }
 
-// runPlatform runs one platform from start to bill. It never returns an error: failures
-// are recorded in the platform's summary so the other platforms still run.
-func runPlatform(ctx context.Context, s *scenario.Scenario, o Options, dir *results.Dir, pp prepared, lc loadConfigT, book *pricing.Book, rt string) (results.Platform, projection.Workload) {
+// phase is one load of a platform's run; scenarios with phases run each in turn against
+// the same platform, and each gets its own row in the report.
+type phase struct {
+	name string // "" for the single load of a scenario without phases
+	load loadConfigT
+}
+
+// rowName names a platform's report row for a phase.
+func rowName(platformName, phaseName string) string {
+	if phaseName == "" {
+		return platformName
+	}
+	return platformName + " @ " + phaseName
+}
+
+// runPlatform runs one platform from start to bill, through every phase. It never
+// returns an error: failures are recorded in the rows so the other platforms still run.
+func runPlatform(ctx context.Context, s *scenario.Scenario, o Options, dir *results.Dir, pp prepared, phases []phase, book *pricing.Book, rt string) ([]results.Platform, projection.Workload) {
 	sp, b := pp.sp, pp.built
-	pr := results.Platform{Name: sp.Name, Kind: sp.Kind, Size: b.Size, Runtime: rt, Status: "ok", ScaleOutSeconds: -1}
+	var rows []results.Platform
 	var work projection.Workload
-	fail := func(err error) (results.Platform, projection.Workload) {
-		pr.Status = "failed"
-		pr.Error = oneLine(err.Error())
-		if ctx.Err() != nil {
-			pr.Status = "partial"
+	newRow := func(ph phase) results.Platform {
+		return results.Platform{Name: rowName(sp.Name, ph.name), Kind: sp.Kind, Size: b.Size, Runtime: rt, Status: "ok", ScaleOutSeconds: -1}
+	}
+	// fail marks the current and every remaining phase with err.
+	fail := func(from int, err error) ([]results.Platform, projection.Workload) {
+		for i := from; i < len(phases); i++ {
+			pr := newRow(phases[i])
+			pr.Status = "failed"
+			pr.Error = oneLine(err.Error())
+			if ctx.Err() != nil {
+				pr.Status = "partial"
+				if i > from {
+					break
+				}
+			}
+			rows = append(rows, pr)
 		}
-		fmt.Fprintf(o.Log, "  %s: %s\n", sp.Name, pr.Error)
-		return pr, work
+		fmt.Fprintf(o.Log, "  %s: %s\n", sp.Name, oneLine(err.Error()))
+		return rows, work
 	}
-	pw, err := dir.Platform(sp.Name)
-	if err != nil {
-		return fail(err)
+	writers := make([]*results.PlatformWriter, len(phases))
+	for i, ph := range phases {
+		pw, err := dir.Platform(rowName(sp.Name, ph.name))
+		if err != nil {
+			return fail(0, err)
+		}
+		defer pw.Close()
+		writers[i] = pw
 	}
-	defer pw.Close()
 	if pp.sink != nil {
-		pp.sink.set(pw)
+		pp.sink.set(writers[0])
 	}
 	p := b.Platform
 	stopped := false
@@ -91,91 +121,122 @@ func runPlatform(ctx context.Context, s *scenario.Scenario, o Options, dir *resu
 	fmt.Fprintf(o.Log, "  starting %s …\n", sp.Name)
 	startTimeout := time.Duration(s.App.StartupTimeout) + platformStartBudget(s)
 	sctx, cancel := context.WithTimeout(ctx, startTimeout)
-	err = p.Start(sctx)
+	err := p.Start(sctx)
 	cancel()
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
 			err = fmt.Errorf("did not become ready within %s (app.startup_timeout plus the platform's modelled launch time): %w", startTimeout.Round(time.Second), err)
 		}
-		return fail(fmt.Errorf("start: %w", err))
+		return fail(0, fmt.Errorf("start: %w", err))
 	}
 	st := p.Status()
 	fmt.Fprintf(o.Log, "  %s ready in %s: %d in service at %s\n", sp.Name, time.Since(began).Round(100*time.Millisecond), st.InService, p.URL())
 	if s.Warmup > 0 {
-		if err := warmup(ctx, p.URL(), lc, s.Warmup); err != nil {
+		if err := warmup(ctx, p.URL(), phases[0].load, s.Warmup); err != nil {
 			fmt.Fprintf(o.Log, "  warm-up: %v\n", err)
 		}
 	}
 
-	tl := &timeline{unitVCPU: b.UnitVCPU, initial: st.InService, demandAt: -1, readyAt: -1, peak: st.InService}
-	t0 := time.Now()
-	tl.observe(0, st)
-	prog := newProgress(o.Progress, sp.Name)
-	res, lerr := runLoad(ctx, lc, p.URL(), func(w window) {
+	var servedAll int64
+	for i, ph := range phases {
+		pw := writers[i]
+		if pp.sink != nil {
+			pp.sink.set(pw)
+		}
+		pr := newRow(ph)
+		before := billOf(book, p.Usage(), s.Timescale)
+		coldBefore := coldStarts(p.Usage())
 		st := p.Status()
-		t := time.Since(t0).Seconds()
-		tl.observe(t, st)
-		cost := billOf(book, p.Usage(), s.Timescale).Total
-		_ = pw.AddPoint(results.Point{T: round(t, 3), Requests: w.Requests, Errors: w.Errors, P50: round(w.P50, 3), P95: round(w.P95, 3),
-			P99: round(w.P99, 3), Capacity: st.InService, Pending: st.Pending, CPU: round(st.CPU, 2), CostSoFar: cost})
-		prog.update(t, w, st, cost)
-	})
-	prog.done()
-	stop()
-	usage := p.Usage()
-	bill := billOf(book, usage, s.Timescale)
-	_ = pw.WriteJSON("bill.json", bill)
-	_ = pw.WriteJSON("usage.json", usage)
-	if res != nil {
-		_ = pw.WriteJSON("load.json", res.raw)
-	}
-	if lerr != nil && res == nil {
-		return fail(fmt.Errorf("load: %w", lerr))
-	}
-	if ctx.Err() != nil || res.partial {
-		pr.Status = "partial"
-	}
-	pr.Requests, pr.Errors = res.Requests, res.Errors
-	if res.Requests > 0 {
-		pr.ErrorRate = float64(res.Errors) / float64(res.Requests)
-	}
-	pr.LatencyMs = results.Percentiles{P50: round(res.P50, 3), P90: round(res.P90, 3), P95: round(res.P95, 3), P99: round(res.P99, 3), Max: round(res.Max, 3)}
-	pr.RateAchieved = round(res.Rate, 3)
-	pr.ColdStarts = coldStarts(usage, pp.sink)
-	pr.ScaleOutSeconds = round(tl.scaleOut(), 2)
-	pr.PeakCapacity = tl.peak
-	pr.BilledSeconds = round(bill.BilledSeconds, 3)
-	pr.RunCost = bill.Total
-	pr.HourlyAtPeak = b.UnitHourly*float64(tl.peak) + b.FixedHourly
-	if served := res.Requests - res.Errors; served > 0 {
-		pr.PerMillion = bill.Total / float64(served) * 1e6
-	}
-	if s.SLO != "" {
-		pr.SLOViolations = checkSLO(s.SLO, res)
-	}
-	pr.SLOMet = len(pr.SLOViolations) == 0 && pr.Status != "failed" && res.Requests > 0
-	work = workloadOf(tl, res.Requests-res.Errors)
-	if l := usage.Lambda; l != nil && l.Invocations > 0 {
-		// Lambda bills the measured duration (INIT included), not CPU time.
-		work.LambdaDuration = time.Duration(l.BilledMillis) * time.Millisecond / time.Duration(l.Invocations)
-	}
-	if s.Traffic != nil {
-		monthly, note := projectMonthly(book, b, work, s.TrafficPerMonth(), s.Traffic.Shape)
-		pr.Monthly = monthly
-		if note != "" {
-			pr.Notes = append(pr.Notes, note)
+		tl := &timeline{unitVCPU: b.UnitVCPU, initial: st.InService, demandAt: -1, readyAt: -1, peak: st.InService}
+		t0 := time.Now()
+		tl.observe(0, st)
+		prog := newProgress(o.Progress, pr.Name)
+		res, lerr := runLoad(ctx, ph.load, p.URL(), func(w window) {
+			st := p.Status()
+			t := time.Since(t0).Seconds()
+			tl.observe(t, st)
+			cost := billOf(book, p.Usage(), s.Timescale).Total - before.Total
+			_ = pw.AddPoint(results.Point{T: round(t, 3), Requests: w.Requests, Errors: w.Errors, P50: round(w.P50, 3), P95: round(w.P95, 3),
+				P99: round(w.P99, 3), Capacity: st.InService, Pending: st.Pending, CPU: round(st.CPU, 2), CostSoFar: cost})
+			prog.update(t, w, st, cost)
+		})
+		prog.done()
+		last := i == len(phases)-1 || ctx.Err() != nil
+		if last {
+			stop()
+		}
+		usage := p.Usage()
+		bill := billOf(book, usage, s.Timescale)
+		_ = pw.WriteJSON("bill.json", bill)
+		_ = pw.WriteJSON("usage.json", usage)
+		if res != nil {
+			_ = pw.WriteJSON("load.json", res.raw)
+		}
+		if lerr != nil && res == nil {
+			return fail(i, fmt.Errorf("load: %w", lerr))
+		}
+		if ctx.Err() != nil || res.partial {
+			pr.Status = "partial"
+		}
+		pr.Requests, pr.Errors = res.Requests, res.Errors
+		if res.Requests > 0 {
+			pr.ErrorRate = float64(res.Errors) / float64(res.Requests)
+		}
+		pr.LatencyMs = results.Percentiles{P50: round(res.P50, 3), P90: round(res.P90, 3), P95: round(res.P95, 3), P99: round(res.P99, 3), Max: round(res.Max, 3)}
+		pr.RateAchieved = round(res.Rate, 3)
+		pr.ColdStarts = coldStarts(usage) - coldBefore
+		pr.ScaleOutSeconds = round(tl.scaleOut(), 2)
+		pr.PeakCapacity = tl.peak
+		// A phase is billed what the platform accrued during it; the last one also pays
+		// for the shutdown (and billing minimums that only the end reveals).
+		pr.BilledSeconds = round(bill.BilledSeconds-before.BilledSeconds, 3)
+		pr.RunCost = bill.Total - before.Total
+		if i == 0 {
+			pr.BilledSeconds, pr.RunCost = round(bill.BilledSeconds, 3), bill.Total
+			if !last {
+				// The first phase carries the start-up's cost up to its end.
+				cur := billOf(book, p.Usage(), s.Timescale)
+				pr.BilledSeconds, pr.RunCost = round(cur.BilledSeconds, 3), cur.Total
+			}
+		}
+		pr.HourlyAtPeak = b.UnitHourly*float64(tl.peak) + b.FixedHourly
+		if served := res.Requests - res.Errors; served > 0 {
+			pr.PerMillion = pr.RunCost / float64(served) * 1e6
+		}
+		if s.SLO != "" {
+			pr.SLOViolations = checkSLO(s.SLO, res)
+		}
+		pr.SLOMet = len(pr.SLOViolations) == 0 && pr.Status != "failed" && res.Requests > 0
+		w := workloadOf(tl, res.Requests-res.Errors)
+		if l := usage.Lambda; l != nil && l.Invocations > 0 {
+			// Lambda bills the measured duration (INIT included), not CPU time.
+			w.LambdaDuration = time.Duration(l.BilledMillis) * time.Millisecond / time.Duration(l.Invocations)
+		}
+		if served := res.Requests - res.Errors; served > servedAll {
+			work, servedAll = w, served
+		}
+		if s.Traffic != nil {
+			monthly, note := projectMonthly(book, b, w, s.TrafficPerMonth(), s.Traffic.Shape)
+			pr.Monthly = monthly
+			if note != "" {
+				pr.Notes = append(pr.Notes, note)
+			}
+		}
+		if bill.Error != "" {
+			pr.Notes = append(pr.Notes, "billing: "+bill.Error)
+		}
+		fmt.Fprintf(o.Log, "  %s: %d requests, p95 %.1f ms, errors %.2f%%, cost $%.5f\n", pr.Name, pr.Requests, pr.LatencyMs.P95, pr.ErrorRate*100, pr.RunCost)
+		rows = append(rows, pr)
+		if ctx.Err() != nil {
+			break
 		}
 	}
-	if bill.Error != "" {
-		pr.Notes = append(pr.Notes, "billing: "+bill.Error)
-	}
-	fmt.Fprintf(o.Log, "  %s: %d requests, p95 %.1f ms, errors %.2f%%, cost $%.5f\n", sp.Name, pr.Requests, pr.LatencyMs.P95, pr.ErrorRate*100, pr.RunCost)
-	return pr, work
+	return rows, work
 }
 
 // coldStarts counts Lambda cold starts, or app starts after the initial capacity for the
 // other platforms (each new instance or task is a cold start for the requests it gets).
-func coldStarts(u platform.Usage, sink *eventSink) int64 {
+func coldStarts(u platform.Usage) int64 {
 	if u.Lambda != nil {
 		return u.Lambda.ColdStarts
 	}

@@ -60,7 +60,7 @@ type Plan struct {
 	o        Options
 	cat      *pricing.Catalog
 	book     *pricing.Book
-	loadCfg  loadConfigT
+	phases   []phase
 	preps    []prepared
 	backends map[string]runtime.Backend
 	limits   []string
@@ -105,7 +105,10 @@ func Prepare(s *scenario.Scenario, o Options) (_ *Plan, err error) {
 	if p.book, err = p.cat.Book(s.Region); err != nil {
 		return nil, fmt.Errorf("%w: region: %v", scenario.ErrInvalid, err)
 	}
-	if p.loadCfg, err = loadConfig(s); err != nil {
+	if p.phases, err = loadPhases(s); err != nil {
+		return nil, err
+	}
+	if err := checkSLOSyntax(s); err != nil {
 		return nil, err
 	}
 	app, err := appSpec(s, o.SelfExe)
@@ -115,19 +118,25 @@ func Prepare(s *scenario.Scenario, o Options) (_ *Plan, err error) {
 	if p.tmp, err = os.MkdirTemp("", "deploybench-run-"); err != nil {
 		return nil, err
 	}
-	if s.App.Builtin != "" && p.loadCfg.Body == "" {
-		bodies := filepath.Join(p.tmp, "digits")
-		if err := os.Mkdir(bodies, 0o755); err != nil {
-			return nil, err
+	bodies := ""
+	for i := range p.phases {
+		lc := &p.phases[i].load
+		if s.App.Builtin != "" && lc.Body == "" {
+			if bodies == "" {
+				bodies = filepath.Join(p.tmp, "digits")
+				if err := os.Mkdir(bodies, 0o755); err != nil {
+					return nil, err
+				}
+				if err := digitBodies(bodies, 200); err != nil {
+					return nil, fmt.Errorf("runner: request bodies: %w", err)
+				}
+			}
+			lc.Body = bodies
+			lc.Headers = withHeader(lc.Headers, "Content-Type", "image/png")
 		}
-		if err := digitBodies(bodies, 200); err != nil {
-			return nil, fmt.Errorf("runner: request bodies: %w", err)
+		if lc.Path == "" {
+			lc.Path = s.App.Path
 		}
-		p.loadCfg.Body = bodies
-		p.loadCfg.Headers = withHeader(p.loadCfg.Headers, "Content-Type", "image/png")
-	}
-	if p.loadCfg.Path == "" {
-		p.loadCfg.Path = s.App.Path
 	}
 	newBackend := o.NewBackend
 	if newBackend == nil {
@@ -183,10 +192,18 @@ func Run(ctx context.Context, s *scenario.Scenario, o Options) (*results.Run, er
 
 // Run runs the plan.
 func (p *Plan) Run(ctx context.Context) (*results.Run, error) {
-	s, o, book, loadCfg, preps := p.s, p.o, p.book, p.loadCfg, p.preps
+	s, o, book, preps := p.s, p.o, p.book, p.preps
+	var loads []string
+	for _, ph := range p.phases {
+		d := describeLoad(ph.load)
+		if ph.name != "" {
+			d = ph.name + ": " + d
+		}
+		loads = append(loads, d)
+	}
 	run := results.Run{
 		Scenario: s.Name, Description: s.Description, Mode: "live", Started: time.Now().UTC(), SLO: s.SLO,
-		Load: describeLoad(loadCfg),
+		Load: strings.Join(loads, "; "),
 		Assumptions: results.Assumptions{Timescale: s.Timescale, VCPUFraction: s.VCPUFraction, Limits: strings.Join(p.limits, "; "),
 			Region: s.Region, PriceSource: priceSource(p.cat), PriceDate: priceDate(p.cat), Traffic: s.TrafficText(), TrafficPerMonth: s.TrafficPerMonth()},
 	}
@@ -210,14 +227,18 @@ func (p *Plan) Run(ctx context.Context) (*results.Run, error) {
 			break
 		}
 		fmt.Fprintf(o.Log, "[%d/%d] %s (%s, %s)\n", i+1, len(preps), pp.sp.Name, pp.sp.Kind, pp.built.Size)
-		pr, w := runPlatform(ctx, s, o, dir, pp, loadCfg, book, s.RuntimeOf(pp.sp))
-		measured = append(measured, measuredWorkload{pr, w, pp.built})
-		run.Platforms = append(run.Platforms, pr)
+		rows, w := runPlatform(ctx, s, o, dir, pp, p.phases, book, s.RuntimeOf(pp.sp))
+		for _, pr := range rows {
+			measured = append(measured, measuredWorkload{pr, w, pp.built})
+			run.Platforms = append(run.Platforms, pr)
+			if pr.Status == "partial" {
+				interrupted = true
+			}
+		}
 		if err := dir.WriteRun(run); err != nil {
 			return &run, err
 		}
-		if pr.Status == "partial" {
-			interrupted = true
+		if interrupted {
 			break
 		}
 	}

@@ -28,7 +28,10 @@ type Scenario struct {
 	Runtime string `yaml:"runtime,omitempty"`
 	App     App    `yaml:"app"`
 	// Load is the load every platform receives (the load generator's configuration).
-	Load yaml.Node `yaml:"load"`
+	Load yaml.Node `yaml:"load,omitempty"`
+	// Phases, instead of Load, run several loads in turn against each platform, each
+	// reported as its own row (e.g. 5, 10, 100 and 1,000 parallel requests).
+	Phases []Phase `yaml:"phases,omitempty"`
 	// Warmup requests are sent (and not measured) once a platform is up.
 	Warmup int `yaml:"warmup,omitempty"`
 	// SLO is a threshold list like "p95<300ms,errors<1%".
@@ -57,6 +60,12 @@ type App struct {
 	StartupTimeout Duration `yaml:"startup_timeout,omitempty"`
 	// MemoryMiB is the app's expected memory need, for Lambda and task sizing checks.
 	MemoryMiB int `yaml:"memory_mib,omitempty"`
+}
+
+// Phase is one named load of a scenario with phases.
+type Phase struct {
+	Name string    `yaml:"name"`
+	Load yaml.Node `yaml:"load"`
 }
 
 // Traffic is production traffic for cost projection.
@@ -242,8 +251,25 @@ func (s *Scenario) Validate() error {
 	if s.Warmup < 0 {
 		return invalid("warmup", "must be ≥ 0 requests")
 	}
-	if s.Load.Kind == 0 {
-		return invalid("load", "is required (e.g. load: {executor: constant-arrival-rate, rate: 20, duration: 30s})")
+	switch {
+	case s.Load.Kind == 0 && len(s.Phases) == 0:
+		return invalid("load", "is required (e.g. load: {executor: constant_rate, rate: 20, duration: 30s}), or phases")
+	case s.Load.Kind != 0 && len(s.Phases) > 0:
+		return invalid("phases", "set either load or phases, not both")
+	}
+	phaseNames := map[string]bool{}
+	for i, ph := range s.Phases {
+		path := fmt.Sprintf("phases[%d]", i)
+		if ph.Name == "" {
+			return invalid(path+".name", "is required (it names the phase's rows in the report)")
+		}
+		if phaseNames[ph.Name] {
+			return invalid(path+".name", "%q is used twice; names must be unique", ph.Name)
+		}
+		phaseNames[ph.Name] = true
+		if ph.Load.Kind == 0 {
+			return invalid(path+".load", "is required")
+		}
 	}
 	if t := s.Traffic; t != nil {
 		if t.RequestsPerDay <= 0 {
