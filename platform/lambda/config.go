@@ -164,3 +164,13 @@ func decodeStrict(b []byte, c *Config) error {
 	}
 	return nil
 }
+
+// MaxVCPU is the most emulated vCPUs the function can use at once (every environment
+// the concurrency limit allows, busy), for the runner's host capacity check.
+func (c Config) MaxVCPU() float64 { return float64(c.ConcurrencyLimit()) * c.VCPU() }
+
+// Size is what a report's size column shows, e.g. "1024 MB x86_64".
+func (c Config) Size() string {
+	c = c.WithDefaults()
+	return fmt.Sprintf("%d MB %s", c.MemoryMB, c.Arch)
+}
