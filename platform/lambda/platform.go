@@ -138,7 +138,11 @@ func (p *Platform) Events() []platform.Event {
 func (p *Platform) Stop(ctx context.Context) error {
 	errSrv := p.srv.Close(ctx)
 	p.fn.Close()
-	errPool := p.pool.Close(ctx)
+	// The environments are stopped even when ctx ran out waiting for invocations: a
+	// fresh bound of the SIGTERM grace plus a margin, so that no app is left behind.
+	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.cfg.StopGrace+5*time.Second)
+	defer cancel()
+	errPool := p.pool.Close(pctx)
 	p.mu.Lock()
 	if p.ended.IsZero() {
 		p.ended = p.clock.Now()
