@@ -19,6 +19,7 @@ type ThrottleError struct {
 	Limit int
 }
 
+// Error names the limit, as Lambda's TooManyRequestsException message does.
 func (e *ThrottleError) Error() string {
 	if e.Reason == "scaling" {
 		return fmt.Sprintf("lambda: TooManyRequestsException: scaling rate of %d new environments per window reached", e.Limit)
@@ -37,6 +38,7 @@ type FunctionError struct {
 	Err error
 }
 
+// Error is Lambda's error message, with the cause when there is one.
 func (e *FunctionError) Error() string {
 	if e.Err != nil {
 		return "lambda: " + e.Msg + ": " + e.Err.Error()
