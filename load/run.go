@@ -263,8 +263,9 @@ type job struct {
 // unless MaxInflight requests are already in flight, in which case the arrival is
 // counted as dropped: never queued, never delayed. The hand-off is a non-blocking send on
 // an unbuffered channel, so it succeeds only if a worker is waiting right now. Workers
-// outlive their request and keep their grown stacks, which BenchmarkDispatch measured
-// faster than a goroutine per request. Only the pacing goroutine calls fire, so the
+// outlive their request and keep their grown stacks; unlike a fixed pool, nothing
+// waits in a queue and no goroutines are started before they are needed
+// (BenchmarkDispatch compares the three). Only the pacing goroutine calls fire, so the
 // check and the increment cannot interleave with another arrival.
 func (e *engine) fire(intended time.Time, stage int) {
 	if e.inFlight.Load() >= int64(e.cfg.MaxInflight) {

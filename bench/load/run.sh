@@ -28,7 +28,7 @@ while getopts "d:c:p:r:o:h" opt; do
 	p) p99limit=$OPTARG ;;
 	r) cpurate=$OPTARG ;;
 	o) out=$OPTARG ;;
-	*) sed -n "2,21p" "$0"; exit 2 ;;
+	*) sed -n "2,20p" "$0"; exit 2 ;;
 	esac
 done
 
@@ -105,8 +105,8 @@ if [ -x /usr/bin/time ]; then
 	/usr/bin/time -v $gen_cpu "$vegeta" attack -rate="$cpurate" -duration=10s -targets="$work/targets.txt" -output="$work/veg-cpu.bin" 2>"$work/veg-time.txt" >/dev/null || true
 	"$vegeta" report -type=json <"$work/veg-cpu.bin" >"$work/veg-cpu.json"
 	read -r veg_cpu veg_rss < <(cpu_calc "$(num requests "$work/veg-cpu.json")" "$work/veg-time.txt")
-	db_cpu_rate=$(num rate_achieved "$work/db-cpu.json"); db_cpu_p99=$(p99_of service_latency_ms "$work/db-cpu.json")
-	veg_cpu_rate=$(num throughput "$work/veg-cpu.json")
+	db_cpu_rate=$(fmt1 "$(num rate_achieved "$work/db-cpu.json")"); db_cpu_p99=$(p99_of service_latency_ms "$work/db-cpu.json")
+	veg_cpu_rate=$(fmt1 "$(num throughput "$work/veg-cpu.json")")
 	veg_cpu_p99=$(awk -v ns="$(num 99th "$work/veg-cpu.json")" 'BEGIN { printf "%.3f", ns / 1e6 }')
 	cpu_note=ok
 fi

@@ -1,6 +1,0 @@
-package load
-
-import "time"
-
-// runtimeGosched yields between polls without spinning a core.
-func runtimeGosched() { <-time.After(time.Millisecond) }
