@@ -1,0 +1,200 @@
+package docker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/client"
+
+	"github.com/deploybench/deploybench/runtime"
+)
+
+// Start creates and starts one container for spec: the image (or DefaultImage for the
+// built-in app), host network, PORT and "{port}" set to a free loopback port, NanoCPUs
+// = vCPUs × fraction, a hard memory limit without swap, and the run's labels. It
+// returns once the container runs; WaitReady polls the health path. A container whose
+// start fails is removed before Start returns.
+func (b *Backend) Start(ctx context.Context, spec runtime.Spec) (runtime.Instance, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if !(spec.VCPU > 0) {
+		return nil, fmt.Errorf("docker: instance %q: vcpu %v must be > 0", spec.Name, spec.VCPU)
+	}
+	if spec.MemoryMiB < 0 {
+		return nil, fmt.Errorf("docker: instance %q: memory %d MiB must be >= 0", spec.Name, spec.MemoryMiB)
+	}
+	image, entrypoint, args, err := b.resolveImage(spec)
+	if err != nil {
+		return nil, err
+	}
+	t0 := time.Now()
+	img, err := b.cli.ImageInspect(ctx, image)
+	if err != nil {
+		if isNotFound(err) {
+			return nil, fmt.Errorf("docker: image %q not found on the engine at %s (build it — deploybench image build for the classifier —, docker load it, or docker pull it)", image, b.host)
+		}
+		return nil, fmt.Errorf("docker: image %q: %v", image, oneLine(err.Error()))
+	}
+	var exposed, imgEnv []string
+	if img.Config != nil {
+		for p := range img.Config.ExposedPorts {
+			exposed = append(exposed, p)
+		}
+		imgEnv = img.Config.Env
+	}
+	if err := portCheck(image, args, exposed, imgEnv); err != nil {
+		return nil, err
+	}
+
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return nil, errors.New("docker: backend is closed")
+	}
+	b.seq++
+	name := spec.Name
+	if name == "" {
+		name = "instance"
+	}
+	id := fmt.Sprintf("%s-%d", name, b.seq)
+	b.mu.Unlock()
+
+	port, err := b.ports.get()
+	if err != nil {
+		return nil, err
+	}
+	ps := strconv.Itoa(port)
+	for i := range args {
+		args[i] = strings.ReplaceAll(args[i], "{port}", ps)
+	}
+	env := []string{"PORT=" + ps}
+	for _, k := range slices.Sorted(maps.Keys(spec.Env)) {
+		if k != "PORT" {
+			env = append(env, k+"="+strings.ReplaceAll(spec.Env[k], "{port}", ps))
+		}
+	}
+	labels := map[string]string{LabelRun: b.run, LabelRole: "app"}
+	for k, v := range spec.Labels {
+		labels[labelPrefix+k] = v
+	}
+	nano := nanoCPUs(spec.VCPU, b.o.VCPUFraction)
+	mem := int64(spec.MemoryMiB) << 20
+	cfg := &container.Config{Image: image, Env: env, Labels: labels}
+	if entrypoint != nil {
+		cfg.Entrypoint = entrypoint
+	}
+	if len(args) > 0 {
+		cfg.Cmd = args
+	}
+	host := &container.HostConfig{
+		NetworkMode: "host",
+		Resources:   container.Resources{NanoCPUs: nano, Memory: mem},
+	}
+	if mem > 0 {
+		// Equal to Memory: no swap, so the limit kills as a task's hard limit does.
+		host.Resources.MemorySwap = mem
+	}
+	in := &instance{b: b, id: id, spec: spec, port: port, image: image, allowed: spec.VCPU, done: make(chan struct{}),
+		imageBytes: img.Size, startedAt: t0}
+	created, err := b.cli.ContainerCreate(ctx, client.ContainerCreateOptions{Config: cfg, HostConfig: host, Name: b.run + "-" + safeName(id)})
+	if err != nil {
+		b.ports.release(port)
+		return nil, fmt.Errorf("docker: instance %s: create: %v", id, oneLine(err.Error()))
+	}
+	in.cid = created.ID
+	if _, err := b.cli.ContainerStart(ctx, in.cid, client.ContainerStartOptions{}); err != nil {
+		rctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_, _ = b.cli.ContainerRemove(rctx, in.cid, client.ContainerRemoveOptions{Force: true})
+		cancel()
+		b.ports.release(port)
+		return nil, fmt.Errorf("docker: instance %s: start: %v", id, oneLine(err.Error()))
+	}
+	in.created = time.Since(t0)
+
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		_ = in.remove()
+		b.ports.release(port)
+		return nil, errors.New("docker: backend is closed")
+	}
+	b.insts[id] = in
+	b.mu.Unlock()
+	go in.watch()
+	b.logf("%s started: container %s, image %s, %s, %g vCPU (%.3g cores), %d MiB", id, shortID(in.cid), image, in.Addr(), spec.VCPU, float64(nano)/1e9, spec.MemoryMiB)
+	return in, nil
+}
+
+// resolveImage picks the image and, for the built-in app, the entrypoint and arguments.
+// A Spec with an image runs it with Command (if any) as its arguments. A Spec without
+// one whose command is this very binary (the built-in classifier) runs in DefaultImage,
+// whose /deploybench is the same program.
+func (b *Backend) resolveImage(spec runtime.Spec) (image string, entrypoint, args []string, err error) {
+	if spec.Image != "" {
+		return spec.Image, nil, slices.Clone(spec.Command), nil
+	}
+	if len(spec.Command) > 0 && isSelf(spec.Command[0]) {
+		return b.o.DefaultImage, []string{"/" + binaryName}, slices.Clone(spec.Command[1:]), nil
+	}
+	return "", nil, nil, fmt.Errorf("docker: instance %q: the docker runtime runs an image: set app.image (or use the built-in app, after deploybench image build)", spec.Name)
+}
+
+// isSelf reports whether path names the running executable.
+func isSelf(path string) bool {
+	self, err := os.Executable()
+	if err != nil {
+		return false
+	}
+	a, err1 := os.Stat(path)
+	c, err2 := os.Stat(self)
+	if err1 == nil && err2 == nil {
+		return os.SameFile(a, c)
+	}
+	return filepath.Clean(path) == filepath.Clean(self)
+}
+
+// portCheck refuses an image that listens on a fixed port it declares (EXPOSE) and that
+// nothing tells the port: neither "{port}" in the command nor PORT among the image's
+// variables. On the host network two such containers would fight for the same port.
+func portCheck(image string, args, exposed, imageEnv []string) error {
+	if len(exposed) == 0 {
+		return nil
+	}
+	for _, a := range args {
+		if strings.Contains(a, "{port}") {
+			return nil
+		}
+	}
+	for _, e := range imageEnv {
+		if strings.HasPrefix(e, "PORT=") {
+			return nil
+		}
+	}
+	ports := slices.Sorted(slices.Values(exposed))
+	return fmt.Errorf("docker: image %q listens on its fixed port %s and cannot be told another: give app.command with {port}, or make the app read $PORT (and declare ENV PORT in the image)", image, strings.Join(ports, ","))
+}
+
+// nanoCPUs is the CPU limit of vcpu emulated vCPUs in the engine's unit (1e-9 core). The
+// engine refuses less than 0.01 core, so that is the floor.
+func nanoCPUs(vcpu, fraction float64) int64 {
+	return max(int64(math.Round(vcpu*fraction*1e9)), 1e7)
+}
+
+// isNotFound reports an engine "no such image/container" answer.
+func isNotFound(err error) bool { return cerrdefs.IsNotFound(err) }
+
+// Addr is the host:port on 127.0.0.1 the app listens on.
+func (in *instance) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(in.port)) }
