@@ -1,9 +1,13 @@
 package sim
 
 import (
+	"context"
 	"math"
+	"math/rand/v2"
+	"sort"
 	"time"
 
+	"github.com/deploybench/deploybench/platform/fleet"
 	"github.com/deploybench/deploybench/platform/lb"
 )
 
@@ -11,17 +15,40 @@ import (
 // sampling, so the controllers see the same utilisation series they would per request.
 const AggregateStep = time.Second
 
-// aggQuantiles is how many points of the work distribution each step records.
-const aggQuantiles = 20
+// aggQuantiles is how many points of the latency distribution each step records: every
+// 5 % up to p90, every 1 % to p99, then every 0.2 %, so the tail percentiles the reports
+// show are resolved as finely as the body.
+const aggQuantiles = 18 + 9 + 5
+
+// aggLevels are the upper cumulative probabilities of the points; a point stands for
+// the requests between the previous level and its own, at its midpoint's latency.
+var aggLevels = func() (l [aggQuantiles]float64) {
+	i := 0
+	for p := 5; p <= 90; p += 5 {
+		l[i] = float64(p) / 100
+		i++
+	}
+	for p := 91; p <= 99; p++ {
+		l[i] = float64(p) / 100
+		i++
+	}
+	for p := 992; p <= 1000; p += 2 {
+		l[i] = float64(p) / 1000
+		i++
+	}
+	return l
+}()
 
 // aggregator is the aggregated mode. Each step it draws the number of arrivals of the
 // last second (Poisson around the schedule's integral), splits them evenly over the
 // balancer's healthy targets (round robin's long-run share), and per target turns the
 // offered work into CPU time with a fluid queue (work beyond the allowance waits as
-// backlog) and latency with a queueing approximation: the unqueued service time scaled by
-// the processor-sharing slowdown for the utilisation — 1/(1−ρ) for one core, the Erlang
-// C mean wait for more — plus the time the backlog takes to clear. The platform models
-// run on the same clock as in per-request mode; only requests are approximated.
+// backlog) and latency with the latency distribution of that machine at that arrival
+// rate in steady state, plus the time the backlog takes to clear. The distribution comes
+// from a short per-request simulation of the same machine model (processor sharing, CFS
+// quota) at that rate, cached by rate in 2 % buckets, so the two modes share one model of
+// an instance. The platform models run on the same clock as in per-request mode; only
+// requests are approximated.
 type aggregator struct {
 	eng   *Engine
 	r     *router
@@ -29,22 +56,26 @@ type aggregator struct {
 	t0    int64
 	hid   int32
 	meanW float64
-	q     [aggQuantiles]float64
 	rot   int
 	back  map[*Machine]float64
-	ids   []lb.TargetState
+	// active are the machines given fluid load last step; the next step clears it first,
+	// so a machine that left the rotation stops using CPU.
+	active []*Machine
+	cache  map[latKey]*[aggQuantiles]float64
+}
+
+// latKey identifies a latency table: the machine's CPU limits and the arrival rate,
+// bucketed by 2 %.
+type latKey struct {
+	allow  float64
+	bucket int
 }
 
 func newAggregator(eng *Engine, r *router, w *workload, t0 int64) *aggregator {
-	a := &aggregator{eng: eng, r: r, w: w, t0: t0, back: map[*Machine]float64{}}
+	a := &aggregator{eng: eng, r: r, w: w, t0: t0, back: map[*Machine]float64{}, cache: map[latKey]*[aggQuantiles]float64{}}
 	a.hid = eng.AddHandler(a)
-	a.meanW = meanOfPercentiles(r.work[:])
-	for i := range a.q {
-		u := (float64(i) + 0.5) / aggQuantiles * 100
-		k := int(u)
-		a.q[i] = r.work[k] + (r.work[min(k+1, 100)]-r.work[k])*(u-float64(k))
-	}
-	eng.Schedule(t0+int64(AggregateStep), a.hid, 0, 0)
+	a.meanW = meanOfPercentiles(r.work[:]) * r.share
+	eng.Schedule(t0+1, a.hid, 0, 0)
 	return a
 }
 
@@ -54,7 +85,10 @@ func (a *aggregator) runUntil(at int64) { a.eng.RunUntil(at) }
 func (a *aggregator) Handle(int32, uint32) {
 	now := a.eng.now
 	dt := AggregateStep.Seconds()
-	from, to := time.Duration(now-a.t0-int64(AggregateStep)), time.Duration(now-a.t0)
+	// The step at t0 + k s + 1 ns serves the arrivals of [k s, (k+1) s), so the timeline
+	// point written at (k+1) s counts them, as in per-request mode.
+	from := time.Duration(now - 1 - a.t0)
+	to := from + AggregateStep
 	if from < a.w.sched.Duration() {
 		mean := a.w.sched.ExpectedUntil(to) - a.w.sched.ExpectedUntil(from)
 		n := a.poisson(mean)
@@ -110,7 +144,12 @@ func (a *aggregator) serve(n int64, dt float64) {
 	if n > 0 {
 		r.lastSend = a.eng.now
 	}
+	for _, m := range a.active {
+		m.advance(a.eng.now)
+		m.fluid = 0
+	}
 	ms := a.targets()
+	a.active = append(a.active[:0], ms...)
 	if len(ms) == 0 {
 		r.errs += n
 		r.winErrs += n
@@ -135,7 +174,8 @@ func (a *aggregator) serveOne(m *Machine, ni int64, dt float64) {
 	backlog := a.back[m]
 	capacity := capCores * dt
 	used := math.Min(offered+backlog, capacity)
-	m.busy += used
+	m.advance(a.eng.now)
+	m.fluid = used / dt // spread over the coming second, as the requests are
 	backlog = offered + backlog - used
 	if backlog < 1e-12 {
 		delete(a.back, m)
@@ -146,21 +186,18 @@ func (a *aggregator) serveOne(m *Machine, ni int64, dt float64) {
 	if ni == 0 {
 		return
 	}
-	rho := math.Min(0.98, offered/capacity)
-	slow := psSlowdown(capCores, rho)
+	lats := a.latencies(m, float64(ni)/dt)
 	wait := backlog / capCores
-	per := uint64(ni) / aggQuantiles
-	rest := uint64(ni) % aggQuantiles
 	timeout := float64(r.timeout)
-	for i, w := range a.q {
-		c := per
-		if uint64(i) < rest {
-			c++
-		}
+	var done uint64
+	for i, l := range lats {
+		upto := uint64(math.Round(aggLevels[i] * float64(ni)))
+		c := upto - done
+		done = upto
 		if c == 0 {
 			continue
 		}
-		lat := (w*slow + wait) * 1e9
+		lat := (l + wait) * 1e9
 		if lat > timeout {
 			r.errs += int64(c)
 			r.winErrs += int64(c)
@@ -172,32 +209,73 @@ func (a *aggregator) serveOne(m *Machine, ni int64, dt float64) {
 	}
 }
 
-// psSlowdown is the mean response time over the unqueued service time of processor
-// sharing on c cores at utilisation rho, each request using at most one core: 1/(1−ρ) for
-// one core (M/G/1-PS) and 1 + ErlangC/(c(1−ρ)) for c cores (its queue lengths are those of
-// M/M/c). Below one core (a CFS quota) a lone request still runs at full speed, so the
-// one-core form applies to the quota's utilisation.
-func psSlowdown(c, rho float64) float64 {
-	if rho <= 0 {
-		return 1
+// latencies returns the steady-state latency quantiles (seconds) of machine m at rate
+// requests per second.
+func (a *aggregator) latencies(m *Machine, rate float64) *[aggQuantiles]float64 {
+	k := latKey{allow: m.allow, bucket: int(math.Round(math.Log(math.Max(rate, 0.01)) / math.Log(1.02)))}
+	if t, ok := a.cache[k]; ok {
+		return t
 	}
-	if c <= 1 {
-		return 1 / (1 - rho)
-	}
-	n := int(math.Floor(c))
-	return 1 + erlangC(n, rho*float64(n))/(float64(n)*(1-rho))
+	t := steadyLatencies(m.d.cal, m.d.cpu, m.spec, m.allow, math.Pow(1.02, float64(k.bucket)), uint64(k.bucket)^math.Float64bits(k.allow))
+	a.cache[k] = t
+	return t
 }
 
-// erlangC is the probability of waiting in M/M/n with offered load a = λ/μ.
-func erlangC(n int, a float64) float64 {
-	// Erlang B by recursion, then C from B.
-	b := 1.0
-	for k := 1; k <= n; k++ {
-		b = a * b / (float64(k) + a*b)
+// steadyLatencyRequests is how many requests each latency table is measured over.
+const steadyLatencyRequests = 8000
+
+// steadyLatencies simulates one machine under Poisson arrivals at rate (kept below
+// saturation: beyond it the fluid backlog carries the excess) and returns the latency
+// quantiles of its requests after a warm-up.
+func steadyLatencies(cal *Calibration, cpu CPUModel, spec fleet.MachineSpec, allow, rate float64, seed uint64) *[aggQuantiles]float64 {
+	capCores := math.Min(cpu.HostCores, allow*cpu.VCPUFraction)
+	if cpu.VCPUFraction >= 1 {
+		capCores = allow * cpu.VCPUFraction
 	}
-	rho := a / float64(n)
-	if rho >= 1 {
-		return 1
+	lt := cal.LatencyTable()
+	if maxRate := 0.95 * capCores / (meanOfPercentiles(lt[:]) * cal.CPUShare()); rate > maxRate {
+		rate = maxRate
 	}
-	return b / (1 - rho*(1-b))
+	eng := NewEngine(DefaultOrigin)
+	rec := &latRecorder{eng: eng}
+	drv := NewDriver(eng, cal, cpu, rec)
+	mi, _ := drv.Start(context.Background(), spec)
+	m := mi.(*Machine)
+	if allow != spec.VCPU {
+		m.setAllowance(allow)
+	}
+	rt := &router{rng: rand.New(rand.NewPCG(seed, 0x1a7e)), work: cal.LatencyTable(), share: cal.CPUShare()}
+	warm := steadyLatencyRequests / 10
+	t := int64(0)
+	for i := 0; i < steadyLatencyRequests+warm; i++ {
+		t += int64(rt.rng.ExpFloat64() / rate * 1e9)
+		eng.RunUntil(t)
+		l := rt.drawLatency()
+		m.Arrive(l*rt.share, t-int64(l*(1-rt.share)*1e9), int32(i))
+	}
+	eng.RunUntil(math.MaxInt64)
+	sort.Float64s(rec.lats)
+	var out [aggQuantiles]float64
+	for i := range out {
+		if n := len(rec.lats); n > 0 {
+			lo := 0.0
+			if i > 0 {
+				lo = aggLevels[i-1]
+			}
+			out[i] = rec.lats[min(n-1, int((lo+aggLevels[i])/2*float64(n)))]
+		}
+	}
+	return &out
+}
+
+// latRecorder collects the latencies of a steady-state simulation.
+type latRecorder struct {
+	eng  *Engine
+	lats []float64
+}
+
+func (l *latRecorder) Done(m *Machine, arrived int64, tag int32) {
+	if tag >= steadyLatencyRequests/10 {
+		l.lats = append(l.lats, float64(l.eng.Nanos()-arrived)/1e9)
+	}
 }

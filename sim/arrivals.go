@@ -61,7 +61,7 @@ func (s *openSource) next() {
 	if !ok {
 		return
 	}
-	s.eng.Schedule(s.start+int64(off), s.hid, 0, 0)
+	s.eng.ScheduleLane(s.start+int64(off), s.hid)
 }
 
 // Handle implements Handler: one arrival.

@@ -36,7 +36,8 @@ type Allowance struct {
 	// VCPU is the emulated vCPU allowance.
 	VCPU float64 `json:"vcpu"`
 	// ServiceMs are the 101 percentiles (p0, p1, …, p100) of the per-request latency in
-	// milliseconds with one request at a time: the service time with no queueing.
+	// milliseconds at a low open-model rate, as the load generator sees it: the service
+	// time with (almost) no queueing, client and network overhead included.
 	ServiceMs []float64 `json:"service_ms"`
 	// CPUMsPerRequest is the CPU the app used per request, in host-core milliseconds.
 	CPUMsPerRequest float64 `json:"cpu_ms_per_request"`
@@ -124,8 +125,31 @@ func (c *Calibration) StartupTime() time.Duration {
 // reference is the measurement least disturbed by the CPU limit: the largest allowance.
 func (c *Calibration) reference() Allowance { return c.Allowances[len(c.Allowances)-1] }
 
+// LatencyTable returns the 101 percentiles of one request's unqueued latency in seconds
+// at the largest allowance: what a client sees when nothing waits.
+func (c *Calibration) LatencyTable() [101]float64 {
+	var t [101]float64
+	for i, v := range c.reference().ServiceMs {
+		t[i] = v / 1e3
+	}
+	return t
+}
+
+// CPUShare is the share of a request's unqueued latency that is CPU work on the
+// instance (the rest is client, network and HTTP-stack waiting that uses no instance
+// CPU), from the CPU the app really used per request at the largest allowance; 1 when the
+// CPU was not measured or exceeds the latency (CPU on other threads in parallel).
+func (c *Calibration) CPUShare() float64 {
+	a := c.reference()
+	mean := meanOfPercentiles(a.ServiceMs)
+	if a.CPUMsPerRequest <= 0 || mean <= 0 || a.CPUMsPerRequest >= mean {
+		return 1
+	}
+	return a.CPUMsPerRequest / mean
+}
+
 // WorkTable returns the 101 percentiles of one request's CPU work in host core-seconds.
-// The work is the unqueued service time at the largest allowance, scaled so that its mean
+// The work is the unqueued latency at the largest allowance, scaled so that its mean
 // equals the CPU the app really used per request there (which also counts the HTTP
 // stack's and the GC's CPU on other threads).
 func (c *Calibration) WorkTable() [101]float64 {

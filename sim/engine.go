@@ -35,6 +35,11 @@ type Engine struct {
 	seq      uint64
 	h        []event
 	handlers []Handler
+	// The lane is one typed event kept beside the heap: the open source's next arrival,
+	// which is due earlier than most pending events, so it skips the heap's sifting.
+	laneAt int64
+	laneH  int32
+	laneOn bool
 	// Events counts the events run so far (progress and benchmarks).
 	Events uint64
 }
@@ -97,12 +102,31 @@ func (e *Engine) AfterFunc(d time.Duration, f func()) platform.Timer {
 }
 
 // Pending reports whether any event is queued.
-func (e *Engine) Pending() bool { return len(e.h) > 0 }
+func (e *Engine) Pending() bool { return len(e.h) > 0 || e.laneOn }
+
+// ScheduleLane queues the lane event of handler h at absolute time at, replacing any
+// pending one. At equal times the lane runs before heap events.
+func (e *Engine) ScheduleLane(at int64, h int32) {
+	if at < e.now {
+		at = e.now
+	}
+	e.laneAt, e.laneH, e.laneOn = at, h, true
+}
 
 // RunUntil runs every event due at or before until (nanoseconds since the origin) in
-// time order, ties in scheduling order, then sets the clock to until.
+// time order, ties in scheduling order (the lane first), then sets the clock to until.
 func (e *Engine) RunUntil(until int64) {
-	for len(e.h) > 0 && e.h[0].at <= until {
+	for {
+		if e.laneOn && e.laneAt <= until && (len(e.h) == 0 || e.laneAt <= e.h[0].at) {
+			e.laneOn = false
+			e.now = e.laneAt
+			e.Events++
+			e.handlers[e.laneH].Handle(0, 0)
+			continue
+		}
+		if len(e.h) == 0 || e.h[0].at > until {
+			break
+		}
 		ev := e.pop()
 		e.now = ev.at
 		e.Events++
@@ -124,12 +148,26 @@ func (e *Engine) RunUntil(until int64) {
 // cond still holds (false: it stopped because cond turned false).
 func (e *Engine) RunWhile(limit int64, cond func() bool) bool {
 	for cond() {
-		if len(e.h) == 0 || e.h[0].at > limit {
+		next, ok := e.nextAt()
+		if !ok || next > limit {
 			return true
 		}
-		e.RunUntil(e.h[0].at)
+		e.RunUntil(next)
 	}
 	return false
+}
+
+// nextAt is the time of the earliest pending event.
+func (e *Engine) nextAt() (int64, bool) {
+	switch {
+	case len(e.h) > 0 && e.laneOn:
+		return min(e.h[0].at, e.laneAt), true
+	case len(e.h) > 0:
+		return e.h[0].at, true
+	case e.laneOn:
+		return e.laneAt, true
+	}
+	return 0, false
 }
 
 func less(a, b *event) bool {

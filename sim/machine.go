@@ -75,6 +75,7 @@ type Machine struct {
 	periodEnd int64
 	throttled bool
 	busy      float64 // cumulative host core-seconds
+	fluid     float64 // cores used by aggregated-mode load, besides requests in service
 	gen       uint32
 	next      int64 // time of the pending machine event; -1 when none
 
@@ -171,6 +172,9 @@ func (m *Machine) rate() float64 {
 
 // advance brings the attained service and CPU time up to now.
 func (m *Machine) advance(now int64) {
+	if m.fluid > 0 && now > m.last {
+		m.busy += m.fluid * float64(now-m.last) / 1e9
+	}
 	for m.last < now {
 		seg := now
 		if m.periodEnd <= m.last {

@@ -17,7 +17,8 @@ type router struct {
 	bal     *lb.Balancer
 	src     Source
 	rng     *rand.Rand
-	work    [101]float64
+	work    [101]float64 // unqueued latency percentiles (s)
+	share   float64      // CPU share of the unqueued latency
 	timeout int64
 	maxIn   int
 	hid     int32
@@ -32,15 +33,15 @@ type router struct {
 	lastSend, firstSend int64
 }
 
-func newRouter(eng *Engine, rng *rand.Rand, work [101]float64, timeout time.Duration, maxInflight int) *router {
-	r := &router{eng: eng, rng: rng, work: work, timeout: int64(timeout), maxIn: maxInflight, firstSend: -1}
+func newRouter(eng *Engine, rng *rand.Rand, cal *Calibration, timeout time.Duration, maxInflight int) *router {
+	r := &router{eng: eng, rng: rng, work: cal.LatencyTable(), share: cal.CPUShare(), timeout: int64(timeout), maxIn: maxInflight, firstSend: -1}
 	r.hid = eng.AddHandler(r)
 	return r
 }
 
-// drawWork samples one request's CPU work (core-seconds) from the calibration's
+// drawLatency samples one request's unqueued latency (seconds) from the calibration's
 // percentiles by inverse transform with linear interpolation.
-func (r *router) drawWork() float64 {
+func (r *router) drawLatency() float64 {
 	u := r.rng.Float64() * 100
 	i := int(u)
 	if i >= 100 {
@@ -100,7 +101,11 @@ func (r *router) send(tag int32) {
 		return
 	}
 	r.inflight++
-	m.Arrive(r.drawWork(), now, tag)
+	// The CPU part of the request is served on the machine; the rest (client, network)
+	// uses no instance CPU and is added to its latency by backdating its arrival.
+	l := r.drawLatency()
+	w := l * r.share
+	m.Arrive(w, now-int64((l-w)*1e9), tag)
 }
 
 // Handle implements Handler: a failed request's answer reaches its closed-model user.

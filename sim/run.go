@@ -184,6 +184,9 @@ func newWorkload(s *scenario.Scenario, o Options) (*workload, error) {
 			w.timescale = 1
 		}
 	} else {
+		if len(s.Phases) > 0 {
+			return nil, errors.New("phases: a scenario with phases is not simulated yet; simulate each phase's load as its own scenario, or give --traffic")
+		}
 		if err := scenario.DecodeStrict(&s.Load, &w.loadCfg); err != nil {
 			return nil, fmt.Errorf("load: %v", err)
 		}
@@ -285,7 +288,7 @@ func simulatePlatform(ctx context.Context, s *scenario.Scenario, o Options, dir 
 		cpu.HostCores = cal.HostCores
 	}
 	rng := rand.New(rand.NewPCG(w.seed, 0x5e41ce))
-	r := newRouter(eng, rng, cal.WorkTable(), w.timeout, w.maxIn)
+	r := newRouter(eng, rng, cal, w.timeout, w.maxIn)
 	drv := NewDriver(eng, cal, cpu, r)
 	r.drv = drv
 	sink := &eventSink{w: pw, n: map[string]int64{}}

@@ -12,7 +12,7 @@ import (
 	"github.com/deploybench/deploybench/scenario"
 )
 
-func readScenario(t *testing.T, name string) (*scenario.Scenario, []byte) {
+func readScenario(t testing.TB, name string) (*scenario.Scenario, []byte) {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {

@@ -20,20 +20,21 @@ func newCalibrateCmd() *cobra.Command {
 		vcpus                                        []float64
 		fraction                                     float64
 		requests                                     int64
+		rate                                         float64
 	)
 	c := &cobra.Command{
 		Use:   "calibrate --out cal.json [--app builtin:svm | --command 'server --port {port}']",
 		Short: "Measure an app's start-up time, memory and per-request service time for the simulator",
 		Long: `calibrate starts the app for real with the process backend at a few emulated vCPU
-allowances, times exec → healthy, sends it one request at a time (after a warm-up) with
-the load generator, and reads its CPU and memory from the backend. The calibration file
+allowances, times exec → healthy, sends it a low open-model Poisson load (after a
+warm-up) with the load generator, and reads its CPU and memory from the backend. The calibration file
 it writes feeds 'deploybench simulate --calibration'.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
 				return usagef("--out: required (the calibration file to write)")
 			}
-			o := calibrate.Options{Allowances: vcpus, Requests: requests, Path: path, Body: body, ContentType: ctype, Log: cmd.ErrOrStderr()}
+			o := calibrate.Options{Allowances: vcpus, Requests: requests, Rate: rate, Path: path, Body: body, ContentType: ctype, Log: cmd.ErrOrStderr()}
 			switch {
 			case command != "" && cmd.Flags().Changed("app"):
 				return usagef("--app and --command: give one of them")
@@ -97,6 +98,7 @@ it writes feeds 'deploybench simulate --calibration'.`,
 	f.Float64SliceVar(&vcpus, "vcpu", calibrate.DefaultAllowances, "emulated vCPU allowances to measure")
 	f.Float64Var(&fraction, "vcpu-fraction", 0.25, "share of a host core one emulated vCPU gets")
 	f.Int64Var(&requests, "requests", 1000, "timed requests per allowance")
+	f.Float64Var(&rate, "rate", 50, "open-model rate (req/s, Poisson) of the timed requests: low, so nothing queues")
 	f.StringVarP(&out, "out", "o", "", "calibration file to write")
 	return c
 }

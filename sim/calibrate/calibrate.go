@@ -37,6 +37,8 @@ type Options struct {
 	// Warmup untimed ones (default 100).
 	Requests int64
 	Warmup   int64
+	// Rate is the open-model rate of the timed requests (default 50 req/s).
+	Rate float64
 	// Path, Body and ContentType describe the request (Body: a file or a directory of
 	// files sent round robin, as the load package takes it).
 	Path, Body, ContentType string
@@ -46,7 +48,7 @@ type Options struct {
 	Log io.Writer
 }
 
-// Think is the pause between timed requests.
+// Think is the pause between warm-up requests.
 const Think = 10 * time.Millisecond
 
 // DefaultAllowances are the vCPU allowances measured by default.
@@ -62,6 +64,9 @@ func Run(ctx context.Context, o Options) (*sim.Calibration, error) {
 	}
 	if o.Requests <= 0 {
 		o.Requests = 1000
+	}
+	if o.Rate <= 0 {
+		o.Rate = 50
 	}
 	if o.Warmup <= 0 {
 		o.Warmup = 100
@@ -114,8 +119,10 @@ func measure(ctx context.Context, o Options, vcpu float64, i int) (sim.Allowance
 	}
 	startMs := float64(time.Since(began).Microseconds()) / 1e3
 	url := "http://" + inst.Addr()
-	// One user with a think time: the app is never busy for more than a small share of
-	// its quota, so the times measured are service times, not CFS throttling.
+	// Warm up with one user, then time an open-model Poisson load at a low rate, as the
+	// live runs' load generator sends it: the app is busy for only a small share of its
+	// quota, so the times measured are service times (client overhead included), not
+	// queueing or CFS throttling.
 	think := load.Duration(Think)
 	cfg := load.Config{VUs: 1, Requests: o.Warmup, Body: o.Body, Path: o.Path, Think: load.Think{Min: think, Max: think}}
 	if o.ContentType != "" {
@@ -128,7 +135,7 @@ func measure(ctx context.Context, o Options, vcpu float64, i int) (sim.Allowance
 	if err != nil {
 		return sim.Allowance{}, 0, 0, 0, err
 	}
-	cfg.Requests = o.Requests
+	cfg = load.Config{Rate: o.Rate, Requests: o.Requests, Spacing: "poisson", Body: o.Body, Path: o.Path, Headers: cfg.Headers}
 	res, err := drive(ctx, cfg, url)
 	if err != nil {
 		return sim.Allowance{}, 0, 0, 0, err
