@@ -20,12 +20,15 @@ type batch struct {
 func newBatch(c Config) *batch {
 	b := &batch{b: *c.Batch, duration: c.Duration.D()}
 	for i := range c.Batch.Repeats {
-		b.recs = append(b.recs, &stageRec{name: fmt.Sprintf("batch %d (%d parallel)", i+1, c.Batch.Parallel)})
+		b.recs = append(b.recs, &stageRec{name: fmt.Sprintf("batch %d (%d parallel)", i+1, c.Batch.Parallel), unscheduled: true})
 	}
 	return b
 }
 
 func (b *batch) stages() []*stageRec { return b.recs }
+
+// planned is unknown: a batch lasts as long as its slowest answer.
+func (b *batch) planned() time.Duration { return b.duration }
 
 // scheduled is what the batches sent: a batch has no rate to fall behind.
 func (b *batch) scheduled(e *engine) float64 {

@@ -26,6 +26,7 @@ func newClosed(c Config) *closed {
 
 func (*closed) stages() []*stageRec       { return nil }
 func (*closed) scheduled(*engine) float64 { return 0 }
+func (c *closed) planned() time.Duration  { return c.duration }
 
 func (c *closed) run(ctx context.Context, e *engine) time.Duration {
 	deadline := e.start.Add(unbounded)

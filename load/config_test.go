@@ -128,6 +128,6 @@ func FuzzParseConfig(f *testing.F) {
 		if err := c.Validate(); err != nil && strings.Contains(err.Error(), "\n") {
 			t.Fatalf("multi-line error %q", err)
 		}
-		_ = c.withDefaults().planned()
+		_ = c.withDefaults().Kind()
 	})
 }

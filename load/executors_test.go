@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -144,4 +145,33 @@ func TestMaxConns(t *testing.T) {
 	if res.Requests != 80 || len(conns) > 2 {
 		t.Errorf("requests %d over %d connections; want 80 over ≤ 2", res.Requests, len(conns))
 	}
+}
+
+// Stop ends a run early, and a finished run leaves no goroutine behind: no workers, no
+// window ticker, no idle connections.
+func TestStopLeavesNothingBehind(t *testing.T) {
+	srv := newServer(t, fixedDelay(2*time.Millisecond))
+	before := runtime.NumGoroutine()
+	for _, cfg := range []Config{
+		{Rate: 300, Duration: dur(time.Minute)},
+		{VUs: 5, Duration: dur(time.Minute)},
+		{Batch: &Batch{Parallel: 5, Repeats: 1000}},
+	} {
+		r, err := Start(t.Context(), cfg, srv.URL, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "some requests", func() bool {
+			r.eng.rec.mu.Lock()
+			defer r.eng.rec.mu.Unlock()
+			return r.eng.rec.requests >= 10
+		})
+		r.Stop()
+		res := r.Wait()
+		if !res.Partial || res.Requests < 10 {
+			t.Errorf("%s: partial %v requests %d", res.Executor, res.Partial, res.Requests)
+		}
+	}
+	srv.CloseClientConnections()
+	waitFor(t, "goroutines to end", func() bool { return runtime.NumGoroutine() <= before })
 }

@@ -51,6 +51,13 @@ func (l *openLoop) run(ctx context.Context, e *engine) time.Duration {
 
 func (l *openLoop) scheduled(*engine) float64 { return l.sent }
 
+func (l *openLoop) planned() time.Duration {
+	if d := l.sched.Duration(); d < unbounded {
+		return d
+	}
+	return 0 // bounded by a request count only
+}
+
 func spacingOf(c Config) schedule.Spacing {
 	sp, _ := schedule.ParseSpacing(c.Spacing) // validated already
 	return sp

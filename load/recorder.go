@@ -21,6 +21,7 @@ type stageRec struct {
 	name                      string
 	start, dur                time.Duration
 	target                    float64
+	unscheduled               bool // a batch: no intended rate
 	hist                      *hdrhistogram.Histogram
 	requests, errors, dropped int64
 }
@@ -172,7 +173,9 @@ func (r *recorder) result(load, elapsed time.Duration, scheduled float64) *Resul
 			Target: s.target, Requests: s.requests, Errors: s.errors, Dropped: s.dropped, Latency: summarize(s.hist)}
 		if d := s.dur.Seconds(); d > 0 {
 			sr.RateAchieved = round3(float64(s.requests) / d)
-			sr.RateIntended = round3(float64(s.requests+s.dropped) / d)
+			if !s.unscheduled {
+				sr.RateIntended = round3(float64(s.requests+s.dropped) / d)
+			}
 		}
 		res.Stages = append(res.Stages, sr)
 	}

@@ -45,6 +45,8 @@ type executor interface {
 	// scheduled is the number of arrivals the schedule intended up to the end of the
 	// load phase (0 for the closed model, which has no schedule).
 	scheduled(e *engine) float64
+	// planned is the planned length of the load, or 0 when unknown in advance.
+	planned() time.Duration
 }
 
 // Start validates cfg, prepares the requests and starts sending them to target (an
@@ -76,7 +78,7 @@ func Start(ctx context.Context, cfg Config, target string, opts Options) (*Run, 
 	r := &Run{stopCh: make(chan struct{}), done: make(chan struct{})}
 	e := &engine{cfg: cfg, q: newRequester(cfg, u, bodies, transport), start: time.Now(), hook: opts.sampleHook,
 		jobs: make(chan job), idle: make(chan struct{})}
-	e.rec = newRecorder(e.start, ex.stages(), e.inFlight.Load, r.windowHook(opts, e))
+	e.rec = newRecorder(e.start, ex.stages(), e.inFlight.Load, r.windowHook(opts, e, ex.planned()))
 	r.eng = e
 	runCtx, cancel := context.WithCancel(context.Background())
 	e.ctx = runCtx
@@ -161,11 +163,10 @@ func (r *Run) Wait() *Result {
 }
 
 // windowHook chains the caller's OnWindow with the progress line.
-func (r *Run) windowHook(opts Options, e *engine) func(Window) {
+func (r *Run) windowHook(opts Options, e *engine, total time.Duration) func(Window) {
 	if opts.OnWindow == nil && opts.Progress == nil {
 		return nil
 	}
-	total := e.cfg.planned()
 	return func(w Window) {
 		if opts.Progress != nil {
 			fmt.Fprint(opts.Progress, progressLine(time.Since(e.start), total, w, e.rec))

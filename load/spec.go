@@ -6,7 +6,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -140,17 +139,4 @@ func ParseHeader(s string) (name, value string, err error) {
 		return "", "", fmt.Errorf("%q: want 'Name: value'", s)
 	}
 	return name, strings.TrimSpace(value), nil
-}
-
-// planned is the load's planned length, or 0 when only a count bounds it.
-func (c Config) planned() time.Duration {
-	switch c.Kind() {
-	case RampingRate:
-		var d time.Duration
-		for _, s := range c.Stages {
-			d += s.Duration.D()
-		}
-		return d
-	}
-	return c.Duration.D()
 }

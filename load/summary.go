@@ -52,7 +52,7 @@ func (r *Result) WriteSummary(w io.Writer) error {
 		fmt.Fprintln(tw)
 		fmt.Fprintln(tw, "stage\tstart s\tlength s\trequests\terrors\tdropped\tintended/s\tachieved/s")
 		for _, s := range r.Stages {
-			fmt.Fprintf(tw, "%s\t%.1f\t%.1f\t%d\t%d\t%d\t%.1f\t%.1f\n", s.Name, s.StartS, s.DurationS, s.Requests, s.Errors, s.Dropped, s.RateIntended, s.RateAchieved)
+			fmt.Fprintf(tw, "%s\t%.2f\t%.3f\t%d\t%d\t%d\t%.1f\t%.1f\n", s.Name, s.StartS, s.DurationS, s.Requests, s.Errors, s.Dropped, s.RateIntended, s.RateAchieved)
 		}
 	}
 	return tw.Flush()
