@@ -236,3 +236,24 @@ func TestGCRemovesDeadRunsOnly(t *testing.T) {
 		t.Errorf("live run's container removed: %v", err)
 	}
 }
+
+func TestImageSizes(t *testing.T) {
+	cli := engine(t)
+	img := testImage(t, cli)
+	ctx := context.Background()
+	size, err := ImageSize(ctx, cli, img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	comp, err := CompressedSize(ctx, cli, img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("test image: %d bytes unpacked, %d compressed", size, comp)
+	if size <= 0 || comp <= 0 || comp >= size {
+		t.Errorf("sizes %d unpacked, %d compressed: want 0 < compressed < unpacked", size, comp)
+	}
+	if _, err := CompressedSize(ctx, cli, "deploybench-test/no-such-image:missing"); err == nil || !strings.Contains(err.Error(), "not found") {
+		t.Errorf("missing image: %v", err)
+	}
+}

@@ -3,6 +3,7 @@ package docker
 import (
 	"archive/tar"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"debug/elf"
 	"encoding/json"
@@ -17,12 +18,6 @@ import (
 
 // binaryName is the deploybench binary's name inside the classifier image (at the root).
 const binaryName = "deploybench"
-
-// DefaultPullMBps is the registry throughput the modelled image pull assumes, in MB/s
-// of image size: what one Fargate task or EC2 container instance pulls from ECR in the
-// same region, a round figure for an order of magnitude (no AWS figure is published; the
-// throughput seen by tasks varies with task size). Reports say the pull is modelled.
-const DefaultPullMBps = 50.0
 
 // ImageFile is one file of an image build context.
 type ImageFile struct {
@@ -144,7 +139,7 @@ func LoadArchive(ctx context.Context, cli *client.Client, path string) error {
 
 // ImageSize is the image's size in bytes as the engine reports it (its layers
 // unpacked; for an image pulled from a registry the compressed download is smaller,
-// typically a half to a third, so a pull modelled from this size is an upper bound).
+// typically a half to a third: see CompressedSize).
 func ImageSize(ctx context.Context, cli *client.Client, image string) (int64, error) {
 	img, err := cli.ImageInspect(ctx, image)
 	if err != nil {
@@ -156,12 +151,37 @@ func ImageSize(ctx context.Context, cli *client.Client, image string) (int64, er
 	return img.Size, nil
 }
 
-// PullSeconds models a registry pull of size bytes at mbps MB/s (DefaultPullMBps if 0).
-func PullSeconds(size int64, mbps float64) float64 {
-	if mbps <= 0 {
-		mbps = DefaultPullMBps
+// CompressedSize is what a registry would store of the image: its `docker save` stream
+// gzip-compressed (layers are pushed gzip-compressed), counted without keeping it. It
+// reads the whole image once — about a second per 50 MB on one core — so a run asks
+// once per image. The ECS platforms model the pull from this size (image_size_mb) at
+// their registry throughput.
+func CompressedSize(ctx context.Context, cli *client.Client, image string) (int64, error) {
+	rc, err := cli.ImageSave(ctx, []string{image})
+	if err != nil {
+		if isNotFound(err) {
+			return 0, fmt.Errorf("docker: image %q not found on the engine (build it, docker load it, or docker pull it)", image)
+		}
+		return 0, fmt.Errorf("docker: save %s: %v", image, oneLine(err.Error()))
 	}
-	return float64(size) / 1e6 / mbps
+	defer rc.Close()
+	var n countWriter
+	zw, _ := gzip.NewWriterLevel(&n, gzip.DefaultCompression)
+	if _, err := io.Copy(zw, rc); err != nil {
+		return 0, fmt.Errorf("docker: save %s: %v", image, err)
+	}
+	if err := zw.Close(); err != nil {
+		return 0, err
+	}
+	return int64(n), nil
+}
+
+// countWriter counts the bytes written to it.
+type countWriter int64
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	*c += countWriter(len(p))
+	return len(p), nil
 }
 
 // IsStatic reports whether the ELF executable at path is statically linked (has no

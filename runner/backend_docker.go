@@ -1,0 +1,41 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/deploybench/deploybench/runtime"
+	"github.com/deploybench/deploybench/runtime/docker"
+)
+
+// extraBackends holds the constructors of runtime backends beyond the process one, by
+// scenario runtime name; defaultBackend consults it, so a backend joins the runner by
+// registering here from its own file.
+var extraBackends = map[string]func(fraction float64, log io.Writer) (runtime.Backend, error){}
+
+func init() { extraBackends["docker"] = newDockerBackend }
+
+// newDockerBackend connects to the Docker engine (DOCKER_HOST, or the local socket). An
+// engine that does not answer fails the run before any platform starts, in one line.
+func newDockerBackend(fraction float64, log io.Writer) (runtime.Backend, error) {
+	return docker.New(context.Background(), docker.Options{VCPUFraction: fraction, Log: log})
+}
+
+// dockerImageSizeMB is the image's registry (gzip-compressed) size in MB, for the ECS
+// platforms' image_size_mb when the scenario does not set it: the pull they model is
+// then that of the real image. b must be the docker backend.
+func dockerImageSizeMB(ctx context.Context, b runtime.Backend, image string) (float64, error) {
+	db, ok := b.(*docker.Backend)
+	if !ok {
+		return 0, fmt.Errorf("image size: runtime %s is not docker", b.Name())
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	n, err := docker.CompressedSize(ctx, db.Client(), image)
+	if err != nil {
+		return 0, err
+	}
+	return float64(n) / 1e6, nil
+}
