@@ -7,19 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-func TestClassifyStatuses(t *testing.T) {
-	for status, want := range map[int]Outcome{200: Status2xx, 204: Status2xx, 302: Status3xx, 404: Status4xx, 429: Status429,
-		500: Status5xx, 502: Status502, 503: Status503, 504: Status504, 599: Status5xx, 101: OtherError, 700: OtherError} {
-		if got := Classify(status, nil); got != want {
-			t.Errorf("Classify(%d) = %v, want %v", status, got, want)
-		}
-	}
-	if Status2xx.IsError() || Status3xx.IsError() || !Status4xx.IsError() || !Timeout.IsError() {
-		t.Error("IsError: only 2xx and 3xx are successes")
-	}
-}
+	"github.com/deploybench/deploybench/load/request"
+)
 
 // Every class is produced by a real server (or the lack of one) and counted apart.
 func TestOutcomesFromRealServers(t *testing.T) {
@@ -47,12 +37,12 @@ func TestOutcomesFromRealServers(t *testing.T) {
 	l.Close()
 	tests := []struct {
 		url  string
-		want Outcome
+		want request.Outcome
 	}{
-		{srv.URL + "/200", Status2xx}, {srv.URL + "/redirect", Status3xx}, {srv.URL + "/404", Status4xx},
-		{srv.URL + "/429", Status429}, {srv.URL + "/500", Status5xx}, {srv.URL + "/502", Status502},
-		{srv.URL + "/503", Status503}, {srv.URL + "/504", Status504}, {srv.URL + "/slow", Timeout},
-		{closedURL, Refused},
+		{srv.URL + "/200", request.Status2xx}, {srv.URL + "/redirect", request.Status3xx}, {srv.URL + "/404", request.Status4xx},
+		{srv.URL + "/429", request.Status429}, {srv.URL + "/500", request.Status5xx}, {srv.URL + "/502", request.Status502},
+		{srv.URL + "/503", request.Status503}, {srv.URL + "/504", request.Status504}, {srv.URL + "/slow", request.Timeout},
+		{closedURL, request.Refused},
 	}
 	for _, tt := range tests {
 		res := runLoad(t, Config{VUs: 1, Requests: 2, Timeout: dur(50 * time.Millisecond)}, tt.url, Options{})

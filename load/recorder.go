@@ -6,12 +6,14 @@ import (
 	"time"
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+
+	"github.com/deploybench/deploybench/load/request"
 )
 
 // sample is one finished request.
 type sample struct {
 	intended, sent, done time.Time
-	outcome              Outcome
+	outcome              request.Outcome
 	bytes                int64
 	stage                int // index into the recorder's stages, or -1
 }
@@ -35,7 +37,7 @@ type recorder struct {
 	latency  *hdrhistogram.Histogram // from the basis time
 	service  *hdrhistogram.Histogram // from the actual send
 	delay    *hdrhistogram.Histogram // from the intended to the actual send
-	outcomes [numOutcomes]int64
+	outcomes [request.NumOutcomes]int64
 	requests int64
 	errors   int64
 	dropped  int64
@@ -155,7 +157,7 @@ func (r *recorder) result(load, elapsed time.Duration, scheduled float64) *Resul
 		res.Windows = []Window{}
 	}
 	for o, n := range r.outcomes {
-		res.Outcomes[Outcome(o).String()] = n
+		res.Outcomes[request.Outcome(o).String()] = n
 	}
 	if r.requests > 0 {
 		res.ErrorRate = float64(r.errors) / float64(r.requests)

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/deploybench/deploybench/load/request"
 )
 
 // BenchmarkRecord is the per-request cost of recording: three HDR histograms, counters
@@ -40,8 +42,8 @@ func BenchmarkDispatch(b *testing.B) {
 	url, stop := benchServer(b, srv)
 	defer stop()
 	cfg := Config{Rate: 1, Duration: dur(time.Second)}.withDefaults()
-	u, _ := targetURL(url, "")
-	q := newRequester(cfg, u, nil, newTransport(64, 0))
+	u, _ := request.Target(url, "")
+	q := request.New(request.Spec{Method: "GET", URL: u, Timeout: time.Minute, Transport: request.NewTransport(64, 0)})
 	ctx := context.Background()
 	const workers = 64
 	b.Run("goroutine-per-request", func(b *testing.B) {
@@ -52,7 +54,7 @@ func BenchmarkDispatch(b *testing.B) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				q.do(ctx)
+				q.Do(ctx)
 				<-sem
 			}()
 		}
@@ -66,7 +68,7 @@ func BenchmarkDispatch(b *testing.B) {
 			go func() {
 				defer wg.Done()
 				for range jobs {
-					q.do(ctx)
+					q.Do(ctx)
 				}
 			}()
 		}

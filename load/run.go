@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/deploybench/deploybench/load/request"
 )
 
 // Options are the hooks a caller attaches to a run; the zero value is valid.
@@ -57,11 +59,11 @@ func Start(ctx context.Context, cfg Config, target string, opts Options) (*Run, 
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
-	u, err := targetURL(target, cfg.Path)
+	u, err := request.Target(target, cfg.Path)
 	if err != nil {
 		return nil, err
 	}
-	bodies, err := loadBodies(cfg.Body)
+	bodies, err := request.ReadBodies(cfg.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -72,11 +74,12 @@ func Start(ctx context.Context, cfg Config, target string, opts Options) (*Run, 
 	transport := opts.Transport
 	own, _ := transport.(*http.Transport)
 	if transport == nil {
-		own = newTransport(max(cfg.MaxInflight, cfg.VUs, batchParallel(cfg)), cfg.MaxConns)
+		own = request.NewTransport(max(cfg.MaxInflight, cfg.VUs, batchParallel(cfg)), cfg.MaxConns)
 		transport = own
 	}
 	r := &Run{stopCh: make(chan struct{}), done: make(chan struct{})}
-	e := &engine{cfg: cfg, q: newRequester(cfg, u, bodies, transport), start: time.Now(), hook: opts.sampleHook,
+	q := request.New(request.Spec{Method: cfg.Method, URL: u, Headers: cfg.Headers, Bodies: bodies, Timeout: cfg.Timeout.D(), Transport: transport})
+	e := &engine{cfg: cfg, q: q, start: time.Now(), hook: opts.sampleHook,
 		jobs: make(chan job), idle: make(chan struct{})}
 	e.rec = newRecorder(e.start, ex.stages(), e.inFlight.Load, r.windowHook(opts, e, ex.planned()))
 	r.eng = e
@@ -134,7 +137,7 @@ func (r *Run) run(ex executor, target string, own *http.Transport, progress io.W
 		fmt.Fprint(progress, "\r\x1b[K")
 	}
 	res := e.rec.result(loadEnd, elapsed, ex.scheduled(e))
-	res.Executor, res.Target = e.cfg.Executor, target
+	res.Executor, res.Target = string(e.cfg.Executor), target
 	res.Partial = e.interrupted.Load()
 	res.MaxInFlight = e.maxInFlight.Load()
 	res.LatencyBasis = BasisIntended
@@ -193,7 +196,7 @@ func progressLine(elapsed, total time.Duration, w Window, rec *recorder) string 
 // the run's context.
 type engine struct {
 	cfg         Config
-	q           *requester
+	q           *request.Requester
 	rec         *recorder
 	ctx         context.Context
 	start       time.Time
@@ -240,7 +243,7 @@ func (e *engine) send(intended time.Time, stage int) {
 	if intended.IsZero() {
 		intended = sent
 	}
-	o, bytes, canceled := e.q.do(e.ctx)
+	o, bytes, canceled := e.q.Do(e.ctx)
 	done := time.Now()
 	e.inFlight.Add(-1)
 	if canceled {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/deploybench/deploybench/load"
+	"github.com/deploybench/deploybench/load/result"
 )
 
 // Kind is what a threshold's metric measures, which fixes how its value is written.
@@ -141,7 +141,7 @@ func parseValue(k Kind, s string) (float64, error) {
 }
 
 // Actual reads the threshold's metric from a result.
-func (t Threshold) Actual(r *load.Result) float64 {
+func (t Threshold) Actual(r *result.Result) float64 {
 	switch t.Metric {
 	case "errors", "error_rate":
 		return r.ErrorRate
@@ -162,7 +162,7 @@ func (t Threshold) Actual(r *load.Result) float64 {
 	}
 	// Any other percentile comes from the exported histogram, when there is one.
 	p, _ := strconv.ParseFloat(strings.TrimPrefix(t.Metric, "p"), 64)
-	if h, err := load.DecodeHistogram(r.Histogram); err == nil && h.TotalCount() > 0 {
+	if h, err := result.DecodeHistogram(r.Histogram); err == nil && h.TotalCount() > 0 {
 		return float64(h.ValueAtPercentile(p)) / 1000
 	}
 	return math.NaN()
@@ -184,7 +184,7 @@ func (t Threshold) Holds(actual float64) bool {
 }
 
 // Check evaluates every threshold against r and returns those violated, in order.
-func Check(ths []Threshold, r *load.Result) []Violation {
+func Check(ths []Threshold, r *result.Result) []Violation {
 	var out []Violation
 	for _, t := range ths {
 		if a := t.Actual(r); !t.Holds(a) {

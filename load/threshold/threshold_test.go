@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/deploybench/deploybench/load"
+	"github.com/deploybench/deploybench/load/result"
 )
 
 func TestParse(t *testing.T) {
@@ -55,8 +55,8 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestCheck(t *testing.T) {
-	res := &load.Result{Requests: 1000, Errors: 30, Dropped: 0, ErrorRate: 0.03, RateAchieved: 99.5,
-		Latency: load.Latency{P50: 20, P95: 312.4, P99: 900, Max: 1000}}
+	res := &result.Result{Requests: 1000, Errors: 30, Dropped: 0, ErrorRate: 0.03, RateAchieved: 99.5,
+		Latency: result.Latency{P50: 20, P95: 312.4, P99: 900, Max: 1000}}
 	ths, err := Parse("p95<200ms,p99<1s,errors<1%,rate>100,dropped<1%,p50<=20")
 	if err != nil {
 		t.Fatal(err)
@@ -90,7 +90,7 @@ func FuzzParse(f *testing.F) {
 			if th.Value < 0 || th.Value != th.Value {
 				t.Fatalf("%q gave value %v", in, th.Value)
 			}
-			_ = th.Holds(th.Actual(&load.Result{}))
+			_ = th.Holds(th.Actual(&result.Result{}))
 		}
 	})
 }

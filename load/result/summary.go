@@ -1,4 +1,4 @@
-package load
+package result
 
 import (
 	"fmt"
@@ -20,7 +20,7 @@ func (r *Result) WriteSummary(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "load %s → %s: %.1fs, %s\n", r.Executor, r.Target, r.DurationS, state)
 	intended := "no schedule (closed model)"
-	if r.Executor != Closed {
+	if r.LatencyBasis != BasisSent {
 		intended = fmt.Sprintf("%.1f/s intended", r.RateIntended)
 	}
 	fmt.Fprintf(tw, "requests\t%d\t%.1f/s achieved, %s, %.1f/s without errors\n", r.Requests, r.RateAchieved, intended, r.Throughput)
@@ -65,7 +65,7 @@ func latencyRow(w io.Writer, name string, l Latency) {
 // outcomeList lists the non-zero outcomes in report order.
 func outcomeList(m map[string]int64) string {
 	var parts []string
-	for _, name := range outcomeNames {
+	for _, name := range OutcomeKeys {
 		if n := m[name]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%s %d", name, n))
 		}

@@ -1,4 +1,4 @@
-package load
+package request
 
 import (
 	"bytes"
@@ -20,10 +20,10 @@ import (
 // maxBodyBytes bounds the request bodies held in memory.
 const maxBodyBytes = 512 << 20
 
-// requester sends one request as described by a Config. Bodies are read into memory up
+// Requester sends one request as described by a Spec. Bodies are read into memory up
 // front and the request skeleton is built once, so the per-request cost is a struct copy
-// and the HTTP exchange itself.
-type requester struct {
+// and the HTTP exchange itself. It is safe for concurrent use.
+type Requester struct {
 	client *http.Client
 	method string
 	url    *url.URL
@@ -33,12 +33,12 @@ type requester struct {
 	next   atomic.Uint64
 }
 
-// newTransport returns a transport tuned for load: enough idle connections per host that
+// NewTransport returns a transport tuned for load: enough idle connections per host that
 // every in-flight request can reuse one, keep-alive on, no gzip (the client must not
 // spend CPU decompressing what the server's latency already paid for), no proxy from
 // the environment (the target is a front door, usually on loopback). maxConns caps the
 // connections (0: no cap).
-func newTransport(conns, maxConns int) *http.Transport {
+func NewTransport(conns, maxConns int) *http.Transport {
 	return &http.Transport{
 		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 		MaxIdleConns:          0,
@@ -51,8 +51,8 @@ func newTransport(conns, maxConns int) *http.Transport {
 	}
 }
 
-// targetURL checks the target and appends the config's path to it.
-func targetURL(target, path string) (*url.URL, error) {
+// Target checks an http(s) target URL and appends path (if any) to its path.
+func Target(target, path string) (*url.URL, error) {
 	u, err := url.Parse(target)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("load: target %q is not an http(s) URL (want e.g. http://127.0.0.1:8080/predict)", target)
@@ -64,8 +64,9 @@ func targetURL(target, path string) (*url.URL, error) {
 	return u, nil
 }
 
-// loadBodies reads a file, or every regular file of a directory in name order.
-func loadBodies(path string) ([][]byte, error) {
+// ReadBodies reads a file, or every regular file of a directory in name order, as the
+// request bodies to send round-robin. Errors name the config field load.body.
+func ReadBodies(path string) ([][]byte, error) {
 	if path == "" {
 		return nil, nil
 	}
@@ -105,30 +106,42 @@ func loadBodies(path string) ([][]byte, error) {
 	return bodies, nil
 }
 
-func newRequester(c Config, u *url.URL, bodies [][]byte, transport http.RoundTripper) *requester {
+// Spec describes the request a Requester sends.
+type Spec struct {
+	Method    string
+	URL       *url.URL
+	Headers   map[string]string // a Host header sets the request's Host
+	Bodies    [][]byte          // sent round-robin; none for an empty body
+	Timeout   time.Duration     // per request, including reading the answer
+	Transport http.RoundTripper
+}
+
+// New returns a Requester for s.
+func New(s Spec) *Requester {
 	h := http.Header{}
 	host := ""
-	for k, v := range c.Headers {
+	for k, v := range s.Headers {
 		if strings.EqualFold(k, "Host") {
 			host = v
 			continue
 		}
 		h.Set(k, v)
 	}
-	return &requester{
+	return &Requester{
 		client: &http.Client{
-			Transport: transport,
-			Timeout:   c.Timeout.D(),
+			Transport: s.Transport,
+			Timeout:   s.Timeout,
 			// A redirect is an answer to measure, not an instruction to follow.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
-		method: c.Method, url: u, header: h, host: host, bodies: bodies,
+		method: s.Method, url: s.URL, header: h, host: host, bodies: s.Bodies,
 	}
 }
 
-// do sends one request and reads the whole answer. canceled is true when ctx was
-// canceled (a stop), in which case the outcome means nothing.
-func (q *requester) do(ctx context.Context) (o Outcome, n int64, canceled bool) {
+// Do sends one request and reads the whole answer, returning its outcome and the
+// number of body bytes read. canceled is true when ctx was canceled (a stop), in which
+// case the outcome means nothing.
+func (q *Requester) Do(ctx context.Context) (o Outcome, n int64, canceled bool) {
 	req := &http.Request{Method: q.method, URL: q.url, Header: q.header, Host: q.host,
 		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}
 	if len(q.bodies) > 0 {

@@ -1,10 +1,12 @@
-package load
+package request
 
 import (
 	"context"
 	"errors"
 	"net"
 	"syscall"
+
+	"github.com/deploybench/deploybench/load/result"
 )
 
 // Outcome classifies one request. The classes separate what the reference studies
@@ -25,15 +27,14 @@ const (
 	Timeout                   // no complete answer within the request timeout
 	Refused                   // connection refused: nothing listening
 	OtherError                // any other transport error (reset, DNS, TLS, …)
-	numOutcomes
+	// NumOutcomes is the number of outcome classes.
+	NumOutcomes
 )
 
-var outcomeNames = [numOutcomes]string{"2xx", "3xx", "4xx", "429", "5xx", "502", "503", "504", "timeout", "refused", "error"}
-
-// String is the outcome's key in Result.Outcomes.
+// String is the outcome's key in Result.Outcomes (result.OutcomeKeys, same order).
 func (o Outcome) String() string {
-	if o < numOutcomes {
-		return outcomeNames[o]
+	if o < NumOutcomes {
+		return result.OutcomeKeys[o]
 	}
 	return "unknown"
 }

@@ -1,4 +1,4 @@
-package load
+package result
 
 import (
 	"encoding/csv"
@@ -20,10 +20,15 @@ const (
 	BasisSent = "send_time"
 )
 
+// OutcomeKeys are the keys of Result.Outcomes in report order: status classes (429 and
+// 502/503/504 apart from the other 4xx and 5xx), then client-side failures.
+var OutcomeKeys = []string{"2xx", "3xx", "4xx", "429", "5xx", "502", "503", "504", "timeout", "refused", "error"}
+
 // Result is the outcome of one load run. Its JSON form is the file `--out` writes, the
-// report re-reads (ReadJSON) and the runner stores per platform.
+// report re-reads (ReadJSON) and the runner stores per platform. Executor names the
+// workload model (closed, constant_rate, ramping_rate, batch or trace).
 type Result struct {
-	Executor Executor  `json:"executor"`
+	Executor string    `json:"executor"`
 	Target   string    `json:"target"`
 	Started  time.Time `json:"started"`
 	// DurationS is the length of the load phase in seconds (until the schedule ended or
