@@ -74,7 +74,7 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-func FuzzParse(f *testing.F) {
+func FuzzParseThresholds(f *testing.F) {
 	for _, s := range []string{"p95<200ms,p99<1s,errors<1%,rate>100", "p99.9<=2s", "max<5", "requests>=1", "dropped<0.1"} {
 		f.Add(s)
 	}
