@@ -215,6 +215,13 @@ func loadConfigFromFlags(cmd *cobra.Command, f loadFlags) (load.Config, error) {
 	if err != nil {
 		return c, err
 	}
+	// A zero would silently select no model; say what is wrong with the flag instead.
+	if set("rate") && c.Rate == 0 {
+		return c, fmt.Errorf("--rate: must be > 0 requests/s")
+	}
+	if set("vus") && f.vus < 1 {
+		return c, fmt.Errorf("--vus: must be ≥ 1")
+	}
 	if set("vus") {
 		c.VUs = f.vus
 	}
