@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/deploybench/deploybench/load"
+	"github.com/deploybench/deploybench/load/result"
 	"github.com/deploybench/deploybench/load/threshold"
 )
 
@@ -121,11 +122,17 @@ func runLoadCmd(cmd *cobra.Command, target string, f loadFlags) error {
 	if fd, ok := cmd.ErrOrStderr().(*os.File); ok && term.IsTerminal(int(fd.Fd())) {
 		opts.Progress = fd
 	}
+	live, err := streamWindows(f.csv, &opts)
+	if err != nil {
+		return err
+	}
 	run, err := load.Start(cmd.Context(), cfg, target, opts)
 	if err != nil {
+		live.discard()
 		return asUsage(flagged(err, f.config == ""))
 	}
 	res := run.Wait()
+	live.discard()
 	out := cmd.OutOrStdout()
 	if err := res.WriteSummary(out); err != nil {
 		return err
@@ -258,6 +265,36 @@ func parseRate(s string) (float64, error) {
 		return 0, fmt.Errorf("%q is not a rate ≥ 0 (requests per second)", s)
 	}
 	return v, nil
+}
+
+// liveCSV streams the window series to PATH.partial while the run lasts, so that a run
+// killed outright still leaves its measurements on disk, under a name that says they are
+// incomplete; the complete series replaces it at the end.
+type liveCSV struct{ f *os.File }
+
+func streamWindows(path string, opts *load.Options) (*liveCSV, error) {
+	if path == "" {
+		return &liveCSV{}, nil
+	}
+	f, err := os.Create(path + ".partial")
+	if err != nil {
+		return nil, fmt.Errorf("--csv: %v", err)
+	}
+	ww, err := result.NewWindowWriter(f)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--csv: %v", err)
+	}
+	opts.OnWindow = func(w load.Window) { _ = ww.Write(w) }
+	return &liveCSV{f}, nil
+}
+
+// discard removes the partial file once the run is over (its content is in the result).
+func (l *liveCSV) discard() {
+	if l.f != nil {
+		l.f.Close()
+		os.Remove(l.f.Name())
+	}
 }
 
 // writeLoadFiles writes the JSON and CSV outputs through a temporary file each, so an

@@ -159,3 +159,38 @@ func TestLoadInterruptWritesPartial(t *testing.T) {
 		t.Errorf("partial JSON: %v, partial %v, requests %d", err, res != nil && res.Partial, res.Requests)
 	}
 }
+
+// --csv is streamed to PATH.partial while the run lasts and replaced by the complete
+// series at the end.
+func TestLoadStreamsCSV(t *testing.T) {
+	url := loadServer(t, func(w http.ResponseWriter, r *http.Request) {})
+	csvPath := filepath.Join(t.TempDir(), "s.csv")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int)
+	var out, errb bytes.Buffer
+	go func() {
+		done <- run(ctx, []string{"load", url, "--rate", "50", "--duration", "1m", "--csv", csvPath}, &out, &errb)
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		b, _ := os.ReadFile(csvPath + ".partial")
+		if strings.Count(string(b), "\n") >= 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no window row streamed to the .partial file")
+		}
+		<-time.After(20 * time.Millisecond)
+	}
+	cancel()
+	if code := <-done; code != exitFailure {
+		t.Errorf("exit %d after interrupt: %s", code, errb.String())
+	}
+	if _, err := os.Stat(csvPath + ".partial"); !os.IsNotExist(err) {
+		t.Errorf("the .partial file is left behind: %v", err)
+	}
+	if b, err := os.ReadFile(csvPath); err != nil || strings.Count(string(b), "\n") < 2 {
+		t.Errorf("final CSV: %v, %q", err, b)
+	}
+}

@@ -154,21 +154,41 @@ func (r *Result) check() error {
 	return nil
 }
 
-// csvHeader names the columns WriteCSV writes.
+// csvHeader names the columns of the window series.
 var csvHeader = []string{"t", "length_s", "requests", "errors", "dropped", "rate", "in_flight",
 	"min_ms", "p50_ms", "p90_ms", "p95_ms", "p99_ms", "p999_ms", "max_ms", "mean_ms"}
 
-// WriteCSV writes the per-second window series, one row per window.
-func (r *Result) WriteCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
-	_ = cw.Write(csvHeader)
+// WindowWriter writes the window series as CSV one window at a time, so that a live run
+// can stream it to disk as it is measured.
+type WindowWriter struct{ cw *csv.Writer }
+
+// NewWindowWriter writes the CSV header to w and returns a writer for the rows.
+func NewWindowWriter(w io.Writer) (*WindowWriter, error) {
+	ww := &WindowWriter{cw: csv.NewWriter(w)}
+	_ = ww.cw.Write(csvHeader)
+	ww.cw.Flush()
+	return ww, ww.cw.Error()
+}
+
+// Write writes one window and flushes it.
+func (ww *WindowWriter) Write(win Window) error {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 	i := func(v int64) string { return strconv.FormatInt(v, 10) }
+	l := win.Latency
+	_ = ww.cw.Write([]string{f(win.T), f(win.LengthS), i(win.Requests), i(win.Errors), i(win.Dropped), f(win.Rate), i(win.InFlight),
+		f(l.Min), f(l.P50), f(l.P90), f(l.P95), f(l.P99), f(l.P999), f(l.Max), f(l.Mean)})
+	ww.cw.Flush()
+	return ww.cw.Error()
+}
+
+// WriteCSV writes the per-second window series, one row per window.
+func (r *Result) WriteCSV(w io.Writer) error {
+	ww, err := NewWindowWriter(w)
 	for _, win := range r.Windows {
-		l := win.Latency
-		_ = cw.Write([]string{f(win.T), f(win.LengthS), i(win.Requests), i(win.Errors), i(win.Dropped), f(win.Rate), i(win.InFlight),
-			f(l.Min), f(l.P50), f(l.P90), f(l.P95), f(l.P99), f(l.P999), f(l.Max), f(l.Mean)})
+		if err != nil {
+			return err
+		}
+		err = ww.Write(win)
 	}
-	cw.Flush()
-	return cw.Error()
+	return err
 }
