@@ -74,6 +74,7 @@ type Machine struct {
 	used      float64 // core-seconds used in the current period
 	periodEnd int64
 	throttled bool
+	unlimited bool // no CFS quota binds (a VM, or an allowance of the host's cores)
 	busy      float64 // cumulative host core-seconds
 	fluid     float64 // cores used by aggregated-mode load, besides requests in service
 	gen       uint32
@@ -130,13 +131,14 @@ func (m *Machine) setAllowance(vcpu float64) {
 	m.allow = vcpu
 	cores := vcpu * m.d.cpu.VCPUFraction
 	m.peak = m.d.cpu.HostCores
-	if m.peak <= 0 || m.peak > cores && m.d.cpu.VCPUFraction >= 1 {
+	if m.peak <= 0 || m.d.cpu.VCPUFraction >= 1 { // a VM: its vCPUs are its cores
 		m.peak = cores
 	}
 	m.quota = math.Inf(1)
 	if cores < m.peak {
 		m.quota = cores * float64(m.period) / 1e9
 	}
+	m.unlimited = math.IsInf(m.quota, 1)
 }
 
 // Stop implements fleet.Machine. It may be called from any goroutine.
@@ -174,6 +176,16 @@ func (m *Machine) rate() float64 {
 func (m *Machine) advance(now int64) {
 	if m.fluid > 0 && now > m.last {
 		m.busy += m.fluid * float64(now-m.last) / 1e9
+	}
+	if m.unlimited && m.last < now { // no quota: no periods to track
+		if len(m.jobs) > 0 {
+			dt := float64(now-m.last) / 1e9
+			r := m.rate()
+			m.v += r * dt
+			m.busy += r * float64(len(m.jobs)) * dt
+		}
+		m.last = now
+		return
 	}
 	for m.last < now {
 		seg := now
