@@ -74,7 +74,7 @@ type Machine struct {
 	used      float64 // core-seconds used in the current period
 	periodEnd int64
 	throttled bool
-	unlimited bool // no CFS quota binds (a VM, or an allowance of the host's cores)
+	unlimited bool    // no CFS quota binds (a VM, or an allowance of the host's cores)
 	busy      float64 // cumulative host core-seconds
 	fluid     float64 // cores used by aggregated-mode load, besides requests in service
 	gen       uint32
