@@ -72,7 +72,7 @@ func Start(ctx context.Context, cfg Config, target string, opts Options) (*Run, 
 		return nil, err
 	}
 	transport := opts.Transport
-	own, _ := transport.(*http.Transport)
+	var own *http.Transport // closed at the end; a caller's transport is left alone
 	if transport == nil {
 		own = request.NewTransport(max(cfg.MaxInflight, cfg.VUs, batchParallel(cfg)), cfg.MaxConns)
 		transport = own
@@ -130,6 +130,8 @@ func (r *Run) run(ex executor, target string, own *http.Transport, progress io.W
 	loadEnd := ex.run(e.ctx, e)
 	e.endSchedule()
 	e.wg.Wait()
+	// A stop that comes after every request has finished changes nothing.
+	partial := e.interrupted.Load()
 	close(tick)
 	<-e.windowsDone
 	elapsed := max(time.Since(e.start), loadEnd)
@@ -138,7 +140,7 @@ func (r *Run) run(ex executor, target string, own *http.Transport, progress io.W
 	}
 	res := e.rec.result(loadEnd, elapsed, ex.scheduled(e))
 	res.Executor, res.Target = string(e.cfg.Executor), target
-	res.Partial = e.interrupted.Load()
+	res.Partial = partial
 	res.MaxInFlight = e.maxInFlight.Load()
 	res.LatencyBasis = BasisIntended
 	if e.cfg.Executor == Closed {
