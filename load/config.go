@@ -70,7 +70,9 @@ type Config struct {
 	Stages []Stage `yaml:"stages,omitempty" json:"stages,omitempty"`
 	// Batch configures the batch executor.
 	Batch *Batch `yaml:"batch,omitempty" json:"batch,omitempty"`
-	// Trace is a CSV file of offset_seconds,count rows or one count per minute.
+	// Trace is a CSV file of offset_seconds,count rows or one count per minute. Like
+	// Body, a relative path is taken from the working directory; a scenario loader
+	// should resolve it against the scenario file first.
 	Trace string `yaml:"trace,omitempty" json:"trace,omitempty"`
 	// TraceSpeedup compresses trace time: 60 replays a minute of traffic in a second.
 	TraceSpeedup float64 `yaml:"trace_speedup,omitempty" json:"trace_speedup,omitempty"`
