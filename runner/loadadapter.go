@@ -31,12 +31,12 @@ type loadResult struct {
 // loadPhases decodes and validates the scenario's load, or each of its phases.
 func loadPhases(s *scenario.Scenario) ([]phase, error) {
 	if len(s.Phases) == 0 {
-		c, err := loadConfig(&s.Load, "load")
+		c, err := loadConfig(s, &s.Load, "load")
 		return []phase{{load: c}}, err
 	}
 	var out []phase
 	for i := range s.Phases {
-		c, err := loadConfig(&s.Phases[i].Load, fmt.Sprintf("phases[%d].load", i))
+		c, err := loadConfig(s, &s.Phases[i].Load, fmt.Sprintf("phases[%d].load", i))
 		if err != nil {
 			return nil, err
 		}
@@ -46,11 +46,13 @@ func loadPhases(s *scenario.Scenario) ([]phase, error) {
 }
 
 // loadConfig decodes and validates one load section; path names it in errors.
-func loadConfig(n *yaml.Node, path string) (load.Config, error) {
+func loadConfig(s *scenario.Scenario, n *yaml.Node, path string) (load.Config, error) {
 	var c load.Config
 	if err := scenario.DecodeStrict(n, &c); err != nil {
 		return c, fmt.Errorf("%w: %s: %v", scenario.ErrInvalid, path, err)
 	}
+	// Bodies and traces are named relative to the scenario file.
+	c.Body, c.Trace = s.Resolve(c.Body), s.Resolve(c.Trace)
 	if err := c.Validate(); err != nil {
 		msg := strings.TrimPrefix(strings.TrimPrefix(err.Error(), "load: "), "load.")
 		return c, fmt.Errorf("%w: %s: %s", scenario.ErrInvalid, path, msg)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -39,6 +40,19 @@ type Scenario struct {
 	// Traffic is the production traffic monthly costs are projected for.
 	Traffic   *Traffic   `yaml:"traffic,omitempty"`
 	Platforms []Platform `yaml:"platforms"`
+
+	// Dir is the directory of the scenario file: relative paths in it (request bodies,
+	// traces) are resolved against it. Empty for built-in scenarios.
+	Dir string `yaml:"-"`
+}
+
+// Resolve returns path relative to the scenario file's directory, unless it is absolute
+// or the scenario has no file.
+func (s *Scenario) Resolve(path string) string {
+	if path == "" || s.Dir == "" || filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(s.Dir, path)
 }
 
 // App is the service under test.
@@ -135,6 +149,7 @@ func ReadFile(path string) (*Scenario, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	s.Dir = filepath.Dir(path)
 	return s, nil
 }
 

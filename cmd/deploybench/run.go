@@ -66,6 +66,7 @@ func loadScenario(arg string) (*scenario.Scenario, []byte, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", arg, err)
 	}
+	s.Dir = filepath.Dir(arg)
 	return s, raw, nil
 }
 

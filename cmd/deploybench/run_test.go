@@ -49,7 +49,7 @@ func TestRunBuiltinUnknown(t *testing.T) {
 	if code := run(context.Background(), []string{"run", "builtin:nope"}, &stdout, &stderr); code != exitUsage {
 		t.Fatalf("exit %d", code)
 	}
-	if !strings.Contains(stderr.String(), "available: demo") {
+	if !strings.Contains(stderr.String(), "available: ") || !strings.Contains(stderr.String(), "demo") {
 		t.Errorf("stderr %q", stderr.String())
 	}
 }
