@@ -145,6 +145,12 @@ func runPlatform(ctx context.Context, s *scenario.Scenario, o Options, dir *resu
 		}
 		pr := newRow(ph)
 		before := billOf(book, p.Usage(), s.Timescale)
+		// The first phase's cost accrues from the platform's launch (its billing
+		// minimums included); later phases' from where the previous one ended.
+		chartBase := before.Total
+		if i == 0 {
+			chartBase = 0
+		}
 		coldBefore := coldStarts(p.Usage())
 		st := p.Status()
 		tl := &timeline{unitVCPU: b.UnitVCPU, initial: st.InService, demandAt: -1, readyAt: -1, peak: st.InService}
@@ -155,7 +161,7 @@ func runPlatform(ctx context.Context, s *scenario.Scenario, o Options, dir *resu
 			st := p.Status()
 			t := time.Since(t0).Seconds()
 			tl.observe(t, st)
-			cost := billOf(book, p.Usage(), s.Timescale).Total - before.Total
+			cost := billOf(book, p.Usage(), s.Timescale).Total - chartBase
 			_ = pw.AddPoint(results.Point{T: round(t, 3), Requests: w.Requests, Errors: w.Errors, P50: round(w.P50, 3), P95: round(w.P95, 3),
 				P99: round(w.P99, 3), Capacity: st.InService, Pending: st.Pending, CPU: round(st.CPU, 2), CostSoFar: cost})
 			prog.update(t, w, st, cost)

@@ -71,7 +71,7 @@ func breakEven(s *scenario.Scenario, run results.Run, w projection.Workload, boo
 	if w.Validate() != nil {
 		return nil, fmt.Errorf("no platform measured the per-request CPU time")
 	}
-	lo, hi := 0.01, 10000.0 // req/s: about 26 k to 26 B requests a month
+	lo, hi := 0.01, 500.0 // req/s: about 26 k to 1.3 B requests a month
 	levels := projection.TrafficLevels(lo, hi)
 	a, err := projection.Breakeven(book, w, projection.Options{}, nil, levels, lo, hi)
 	if err != nil {
