@@ -194,6 +194,9 @@ func (a *aggregator) serveOne(m *Machine, ni int64, dt float64) {
 	}
 	lats := a.latencies(m, float64(ni)/dt)
 	wait := backlog / capCores
+	if r.bal != nil {
+		wait += float64(r.door) / 1e9
+	}
 	timeout := float64(r.timeout)
 	var done uint64
 	for i, l := range lats {

@@ -27,6 +27,9 @@ type Calibration struct {
 	StartupMs float64 `json:"startup_ms"`
 	// MemoryMiB is the app's resident memory under load.
 	MemoryMiB float64 `json:"memory_mib"`
+	// FrontDoorMs is the median latency the load balancer's HTTP proxy adds to a request
+	// (measured at the reference allowance (see reference)); platforms behind a balancer add it.
+	FrontDoorMs float64 `json:"front_door_ms,omitempty"`
 	// Allowances are the per-allowance measurements, smallest first.
 	Allowances []Allowance `json:"allowances"`
 }
@@ -95,6 +98,8 @@ func (c *Calibration) Validate() error {
 		return fmt.Errorf("calibration: startup_ms: %v must be ≥ 0", c.StartupMs)
 	case c.MemoryMiB < 0:
 		return fmt.Errorf("calibration: memory_mib: %v must be ≥ 0", c.MemoryMiB)
+	case c.FrontDoorMs < 0 || math.IsNaN(c.FrontDoorMs):
+		return fmt.Errorf("calibration: front_door_ms: %v must be ≥ 0", c.FrontDoorMs)
 	case c.VCPUFraction < 0 || c.HostCores < 0:
 		return errors.New("calibration: vcpu_fraction and host_cores must be ≥ 0")
 	}
@@ -122,11 +127,17 @@ func (c *Calibration) StartupTime() time.Duration {
 	return time.Duration(c.StartupMs * float64(time.Millisecond))
 }
 
-// reference is the measurement least disturbed by the CPU limit: the largest allowance.
-func (c *Calibration) reference() Allowance { return c.Allowances[len(c.Allowances)-1] }
+// reference is the measurement the simulator draws from: the allowance with the median
+// CPU per request. Measured well below their quota, the allowances should agree; on a
+// shared host one of them is often disturbed, and the median ignores it.
+func (c *Calibration) reference() Allowance {
+	as := append([]Allowance(nil), c.Allowances...)
+	sort.SliceStable(as, func(i, j int) bool { return as[i].CPUMsPerRequest < as[j].CPUMsPerRequest })
+	return as[(len(as)-1)/2]
+}
 
 // LatencyTable returns the 101 percentiles of one request's unqueued latency in seconds
-// at the largest allowance: what a client sees when nothing waits.
+// at the reference allowance (see reference): what a client sees when nothing waits.
 func (c *Calibration) LatencyTable() [101]float64 {
 	var t [101]float64
 	for i, v := range c.reference().ServiceMs {
@@ -137,7 +148,7 @@ func (c *Calibration) LatencyTable() [101]float64 {
 
 // CPUShare is the share of a request's unqueued latency that is CPU work on the
 // instance (the rest is client, network and HTTP-stack waiting that uses no instance
-// CPU), from the CPU the app really used per request at the largest allowance; 1 when the
+// CPU), from the CPU the app really used per request at the reference allowance (see reference); 1 when the
 // CPU was not measured or exceeds the latency (CPU on other threads in parallel).
 func (c *Calibration) CPUShare() float64 {
 	a := c.reference()
@@ -149,7 +160,7 @@ func (c *Calibration) CPUShare() float64 {
 }
 
 // WorkTable returns the 101 percentiles of one request's CPU work in host core-seconds.
-// The work is the unqueued latency at the largest allowance, scaled so that its mean
+// The work is the unqueued latency at the reference allowance (see reference), scaled so that its mean
 // equals the CPU the app really used per request there (which also counts the HTTP
 // stack's and the GC's CPU on other threads).
 func (c *Calibration) WorkTable() [101]float64 {

@@ -19,6 +19,7 @@ type router struct {
 	rng     *rand.Rand
 	work    [101]float64 // unqueued latency percentiles (s)
 	share   float64      // CPU share of the unqueued latency
+	door    int64        // latency the balancer's proxy adds (ns), when there is one
 	timeout int64
 	maxIn   int
 	hid     int32
@@ -34,7 +35,7 @@ type router struct {
 }
 
 func newRouter(eng *Engine, rng *rand.Rand, cal *Calibration, timeout time.Duration, maxInflight int) *router {
-	r := &router{eng: eng, rng: rng, work: cal.LatencyTable(), share: cal.CPUShare(), timeout: int64(timeout), maxIn: maxInflight, firstSend: -1}
+	r := &router{eng: eng, rng: rng, work: cal.LatencyTable(), share: cal.CPUShare(), door: int64(cal.FrontDoorMs * 1e6), timeout: int64(timeout), maxIn: maxInflight, firstSend: -1}
 	r.hid = eng.AddHandler(r)
 	return r
 }
@@ -105,7 +106,11 @@ func (r *router) send(tag int32) {
 	// uses no instance CPU and is added to its latency by backdating its arrival.
 	l := r.drawLatency()
 	w := l * r.share
-	m.Arrive(w, now-int64((l-w)*1e9), tag)
+	extra := int64((l - w) * 1e9)
+	if r.bal != nil {
+		extra += r.door
+	}
+	m.Arrive(w, now-extra, tag)
 }
 
 // Handle implements Handler: a failed request's answer reaches its closed-model user.

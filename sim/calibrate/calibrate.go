@@ -19,6 +19,9 @@ import (
 
 	"github.com/deploybench/deploybench/load"
 	"github.com/deploybench/deploybench/mnist"
+	"github.com/deploybench/deploybench/platform"
+	"github.com/deploybench/deploybench/platform/lb"
+	"github.com/deploybench/deploybench/platform/lb/frontdoor"
 	"github.com/deploybench/deploybench/runtime"
 	"github.com/deploybench/deploybench/sim"
 )
@@ -83,11 +86,14 @@ func Run(ctx context.Context, o Options) (*sim.Calibration, error) {
 		if !(a > 0) {
 			return nil, fmt.Errorf("calibrate: --vcpu %v must be > 0", a)
 		}
-		al, startMs, mem, frac, err := measure(ctx, o, a, i)
+		al, startMs, mem, frac, fd, err := measure(ctx, o, a, i, i == len(o.Allowances)-1)
 		if err != nil {
 			return nil, fmt.Errorf("calibrate: %g vCPU: %w", a, err)
 		}
 		cal.VCPUFraction = frac
+		if fd > 0 {
+			cal.FrontDoorMs = fd
+		}
 		starts = append(starts, startMs)
 		cal.MemoryMiB = max(cal.MemoryMiB, mem)
 		cal.Allowances = append(cal.Allowances, al)
@@ -100,24 +106,26 @@ func Run(ctx context.Context, o Options) (*sim.Calibration, error) {
 	return cal, cal.Validate()
 }
 
-// measure starts one instance at allowance vcpu and measures it.
-func measure(ctx context.Context, o Options, vcpu float64, i int) (sim.Allowance, float64, float64, float64, error) {
+// measure starts one instance at allowance vcpu and measures it; with frontDoor it also
+// measures the same load through the load balancer's HTTP proxy and returns the median
+// latency it adds.
+func measure(ctx context.Context, o Options, vcpu float64, i int, frontDoor bool) (_ sim.Allowance, startMs, memMiB, frac, fdMs float64, err error) {
 	spec := o.App
 	spec.Name = fmt.Sprintf("calibrate-%d", i)
 	spec.VCPU = vcpu
 	began := time.Now()
 	inst, err := o.Backend.Start(ctx, spec)
 	if err != nil {
-		return sim.Allowance{}, 0, 0, 0, err
+		return sim.Allowance{}, 0, 0, 0, 0, err
 	}
 	defer inst.Stop(5 * time.Second)
 	rctx, cancel := context.WithTimeout(ctx, o.StartupTimeout)
 	err = inst.WaitReady(rctx)
 	cancel()
 	if err != nil {
-		return sim.Allowance{}, 0, 0, 0, fmt.Errorf("not ready: %w", err)
+		return sim.Allowance{}, 0, 0, 0, 0, fmt.Errorf("not ready: %w", err)
 	}
-	startMs := float64(time.Since(began).Microseconds()) / 1e3
+	startMs = float64(time.Since(began).Microseconds()) / 1e3
 	url := "http://" + inst.Addr()
 	// Warm up with one user, then time an open-model Poisson load at a low rate, as the
 	// live runs' load generator sends it: the app is busy for only a small share of its
@@ -129,24 +137,24 @@ func measure(ctx context.Context, o Options, vcpu float64, i int) (sim.Allowance
 		cfg.Headers = map[string]string{"Content-Type": o.ContentType}
 	}
 	if _, err := drive(ctx, cfg, url); err != nil {
-		return sim.Allowance{}, 0, 0, 0, fmt.Errorf("warm-up: %w", err)
+		return sim.Allowance{}, 0, 0, 0, 0, fmt.Errorf("warm-up: %w", err)
 	}
 	before, err := inst.Usage()
 	if err != nil {
-		return sim.Allowance{}, 0, 0, 0, err
+		return sim.Allowance{}, 0, 0, 0, 0, err
 	}
 	cfg = load.Config{Rate: o.Rate, Requests: o.Requests, Spacing: "poisson", Body: o.Body, Path: o.Path, Headers: cfg.Headers}
 	res, err := drive(ctx, cfg, url)
 	if err != nil {
-		return sim.Allowance{}, 0, 0, 0, err
+		return sim.Allowance{}, 0, 0, 0, 0, err
 	}
 	after, err := inst.Usage()
 	if err != nil {
-		return sim.Allowance{}, 0, 0, 0, err
+		return sim.Allowance{}, 0, 0, 0, 0, err
 	}
 	h, err := load.DecodeHistogram(res.Histogram)
 	if err != nil || h.TotalCount() == 0 {
-		return sim.Allowance{}, 0, 0, 0, fmt.Errorf("no latency measured: %v", err)
+		return sim.Allowance{}, 0, 0, 0, 0, fmt.Errorf("no latency measured: %v", err)
 	}
 	al := sim.Allowance{VCPU: vcpu, Requests: res.Requests, ServiceMs: make([]float64, 101)}
 	for p := 0; p <= 100; p++ {
@@ -162,7 +170,34 @@ func measure(ctx context.Context, o Options, vcpu float64, i int) (sim.Allowance
 	if res.Requests > 0 {
 		al.CPUMsPerRequest = (after.CPUSeconds - before.CPUSeconds) * 1e3 / float64(res.Requests)
 	}
-	return al, startMs, float64(after.MemoryBytes) / (1 << 20), after.VCPUFraction, nil
+	if frontDoor {
+		if fdMs, err = frontDoorMs(ctx, cfg, inst.Addr(), al.ServiceMs[50]); err != nil {
+			return sim.Allowance{}, 0, 0, 0, 0, fmt.Errorf("through the load balancer: %w", err)
+		}
+	}
+	return al, startMs, float64(after.MemoryBytes) / (1 << 20), after.VCPUFraction, fdMs, nil
+}
+
+// frontDoorMs drives cfg through the ALB model's HTTP proxy in front of addr and returns
+// how much it adds to the median latency (directMs without it).
+func frontDoorMs(ctx context.Context, cfg load.Config, addr string, directMs float64) (float64, error) {
+	bal, err := lb.New(lb.Config{}, platform.WallClock{}, nil) // no prober: healthy when registered
+	if err != nil {
+		return 0, err
+	}
+	if err := bal.Register(lb.Target{ID: "app", Addr: addr}); err != nil {
+		return 0, err
+	}
+	px, err := frontdoor.Listen(bal, frontdoor.Config{})
+	if err != nil {
+		return 0, err
+	}
+	defer px.Shutdown(context.Background())
+	res, err := drive(ctx, cfg, px.URL())
+	if err != nil {
+		return 0, err
+	}
+	return max(0, res.Latency.P50-directMs), nil
 }
 
 func drive(ctx context.Context, cfg load.Config, url string) (*load.Result, error) {
