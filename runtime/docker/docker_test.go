@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -46,6 +47,17 @@ func TestStartServeStopLeavesNothing(t *testing.T) {
 	}
 	if u.MemoryBytes == 0 || u.VCPU != 1 || u.VCPUFraction != 0.25 {
 		t.Errorf("usage %+v", u)
+	}
+	ci := in.(*instance)
+	if !ci.cgOK && os.Getenv("DOCKER_HOST") == "" {
+		t.Error("local engine, but the container's cgroup files were not found: Usage falls back to the engine's slow stats")
+	}
+	// The engine's stats, the fallback for a remote engine, agree in kind.
+	ci.cgOK = false
+	u2, err := in.Usage()
+	ci.cgOK = true
+	if err != nil || u2.MemoryBytes == 0 || u2.CPUSeconds < u.CPUSeconds {
+		t.Errorf("engine stats: %+v, %v (cgroup sample %+v)", u2, err, u)
 	}
 	if err := in.SetVCPU(0.5); err != nil {
 		t.Fatal(err)

@@ -44,6 +44,8 @@ type instance struct {
 	port       int
 	image      string
 	imageBytes int64
+	cg         cgroupFiles // the container's accounting files, if cgOK
+	cgOK       bool
 	startedAt  time.Time     // when Start began (image inspect)
 	created    time.Duration // image inspect + create + start, as the engine took them
 	done       chan struct{}
@@ -253,9 +255,9 @@ func parseStats(r io.Reader) (cpu float64, mem uint64, err error) {
 	return float64(s.CPUStats.CPUUsage.TotalUsage) / 1e9, mem, nil
 }
 
-// Usage samples cumulative CPU and current memory from the engine's one-shot stats
-// (one HTTP call, a few milliseconds: cheap enough once a second per instance, and the
-// same for a remote engine). After exit it returns the last sample.
+// Usage samples cumulative CPU and current memory: from the container's cgroup files on
+// this machine (see cgroupFiles), from the engine's stats for a remote engine. After
+// exit it returns the last sample.
 func (in *instance) Usage() (runtime.Usage, error) {
 	select {
 	case <-in.done:
@@ -264,22 +266,46 @@ func (in *instance) Usage() (runtime.Usage, error) {
 		return in.fill(in.final), nil
 	default:
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), engineTimeout)
-	defer cancel()
-	res, err := in.b.cli.ContainerStats(ctx, in.cid, client.ContainerStatsOptions{})
+	cpu, mem, err := in.sample()
 	if err != nil {
-		return runtime.Usage{}, fmt.Errorf("docker: instance %s: stats: %v", in.id, oneLine(err.Error()))
-	}
-	defer res.Body.Close()
-	cpu, mem, err := parseStats(res.Body)
-	if err != nil {
-		return runtime.Usage{}, fmt.Errorf("docker: instance %s: %w", in.id, err)
+		select {
+		case <-in.done: // exited while sampling: its group is gone
+			in.mu.Lock()
+			defer in.mu.Unlock()
+			return in.fill(in.final), nil
+		default:
+		}
+		return runtime.Usage{}, err
 	}
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	// A container that exited between samples answers zeros: keep the last real CPU.
 	in.final.At, in.final.CPUSeconds, in.final.MemoryBytes = time.Now(), math.Max(cpu, in.final.CPUSeconds), mem
 	return in.fill(in.final), nil
+}
+
+// sample reads CPU and memory from the container's cgroup files when this machine has
+// them, from the engine's one-shot stats otherwise (a remote engine).
+func (in *instance) sample() (cpu float64, mem uint64, err error) {
+	if in.cgOK {
+		cpu, mem, err = in.cg.read()
+		if err != nil {
+			return 0, 0, fmt.Errorf("docker: instance %s: cgroup: %v", in.id, err)
+		}
+		return cpu, mem, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), engineTimeout)
+	defer cancel()
+	res, err := in.b.cli.ContainerStats(ctx, in.cid, client.ContainerStatsOptions{})
+	if err != nil {
+		return 0, 0, fmt.Errorf("docker: instance %s: stats: %v", in.id, oneLine(err.Error()))
+	}
+	defer res.Body.Close()
+	cpu, mem, err = parseStats(res.Body)
+	if err != nil {
+		return 0, 0, fmt.Errorf("docker: instance %s: %w", in.id, err)
+	}
+	return cpu, mem, nil
 }
 
 // fill completes a Usage with the instance's allowance figures.

@@ -81,6 +81,12 @@ func (b *Backend) Start(ctx context.Context, spec runtime.Spec) (runtime.Instanc
 		args[i] = strings.ReplaceAll(args[i], "{port}", ps)
 	}
 	env := []string{"PORT=" + ps}
+	if _, ok := spec.Env["GOMAXPROCS"]; !ok {
+		// As the process backend does: a Go app sizes its scheduler for the host (Go 1.25+
+		// for the CPU limit, but never below 2), and two threads burning a 0.125-core quota
+		// stall for most of each 100 ms CFS period, so health checks time out.
+		env = append(env, "GOMAXPROCS="+strconv.Itoa(gomaxprocs(spec.VCPU, b.o.VCPUFraction)))
+	}
 	for _, k := range slices.Sorted(maps.Keys(spec.Env)) {
 		if k != "PORT" {
 			env = append(env, k+"="+strings.ReplaceAll(spec.Env[k], "{port}", ps))
@@ -123,6 +129,9 @@ func (b *Backend) Start(ctx context.Context, spec runtime.Spec) (runtime.Instanc
 		return nil, fmt.Errorf("docker: instance %s: start: %v", id, oneLine(err.Error()))
 	}
 	in.created = time.Since(t0)
+	if res, err := b.cli.ContainerInspect(ctx, in.cid, client.ContainerInspectOptions{}); err == nil && res.Container.State != nil {
+		in.cg, in.cgOK = locateCgroup(res.Container.State.Pid)
+	}
 
 	b.mu.Lock()
 	if b.closed {
@@ -191,6 +200,11 @@ func portCheck(image string, args, exposed, imageEnv []string) error {
 // engine refuses less than 0.01 core, so that is the floor.
 func nanoCPUs(vcpu, fraction float64) int64 {
 	return max(int64(math.Round(vcpu*fraction*1e9)), 1e7)
+}
+
+// gomaxprocs is ceil(vcpu × fraction) host cores, at least 1.
+func gomaxprocs(vcpu, fraction float64) int {
+	return max(1, int(math.Ceil(vcpu*fraction-1e-9)))
 }
 
 // isNotFound reports an engine "no such image/container" answer.
