@@ -136,7 +136,7 @@ pre{background:#f7f7f7;padding:10px;overflow:auto;font-size:12px}.partial{backgr
 {{range .Rows}}{{if .P.Error}}<p class="bad">{{.P.Name}}: {{.P.Error}}</p>{{end}}{{if .P.SLOViolations}}<p>{{.P.Name}} missed: {{range .P.SLOViolations}}{{.}}; {{end}}</p>{{end}}{{end}}
 <h2>Assumptions</h2>
 <ul><li>Mode: {{.Run.Mode}}; SLO: {{or .Run.SLO "none"}}; load: {{or .Run.Load "-"}}</li>
-<li>Timescale: {{f .Run.Assumptions.Timescale}}× — control-plane delays (boot, alarm periods, cooldowns, warm-up, keep-alive) divided by it; request service time is real</li>
+<li>Timescale: {{f .Run.Assumptions.Timescale}}× — control-plane delays (boot, alarm periods, cooldowns, warm-up, keep-alive) divided by it; request service time is real; instances and tasks are billed for uncompressed platform time (timescale × wall time), and $/M requests is the bill's hourly rate over the measured requests per hour</li>
 <li>One emulated vCPU = {{f .Run.Assumptions.VCPUFraction}} of a host core; limits: {{or .Run.Assumptions.Limits "-"}}</li>
 <li>Prices: {{.Run.Assumptions.Region}}, {{or .Run.Assumptions.PriceSource "-"}}, {{or .Run.Assumptions.PriceDate "-"}}</li>
 {{with .Run.Assumptions.Traffic}}<li>Monthly cost projected for: {{.}}</li>{{end}}</ul>

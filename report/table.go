@@ -40,8 +40,8 @@ func Table(w io.Writer, run results.Run) error {
 	if run.Partial {
 		mode += ", PARTIAL (interrupted)"
 	}
-	fmt.Fprintf(w, "\n%s run; timescale %gx (control-plane delays divided, service time real); 1 vCPU = %g host core; %s; prices %s %s\n",
-		mode, a.Timescale, a.VCPUFraction, orDash(a.Limits), a.Region, orDash(a.PriceDate))
+	fmt.Fprintf(w, "\n%s run; timescale %gx (control-plane delays divided, service time real; billed time is platform time, %g× wall time); 1 vCPU = %g host core; %s; prices %s %s\n",
+		mode, a.Timescale, a.Timescale, a.VCPUFraction, orDash(a.Limits), a.Region, orDash(a.PriceDate))
 	if a.Traffic != "" {
 		fmt.Fprintf(w, "$/month projected for %s\n", a.Traffic)
 	}

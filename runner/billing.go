@@ -23,20 +23,12 @@ type billSummary struct {
 // 60-second minimum per start; Fargate per second with a 1-minute minimum).
 const minBilledSeconds = 60
 
-// wallTime maps a record's time from the platform's uncompressed time back to the run's
-// wall clock. Control-plane delays were compressed by the timescale but requests were
-// served in real time, so bills are computed over the time the run really took: that is
-// what ties a bill to the requests it served.
-func wallTime(t, origin time.Time, timescale float64) time.Time {
-	if timescale <= 1 || t.IsZero() {
-		return t
-	}
-	return origin.Add(time.Duration(float64(t.Sub(origin)) / timescale))
-}
-
 // toBillingUsage converts a platform's meter into billing records, ending still-running
-// records at the usage's end.
-func toBillingUsage(u platform.Usage, timescale float64) (billing.Usage, float64, error) {
+// records at the usage's end. Records are in uncompressed platform time: a run at
+// timescale T bills its instances and tasks for T times the wall-clock time they ran, as
+// AWS would for the platform time the run stands for (and billing minimums apply to that
+// time). Lambda durations are request service time, which is never compressed.
+func toBillingUsage(u platform.Usage) (billing.Usage, float64, error) {
 	var bu billing.Usage
 	billed := 0.0
 	origin, end := u.Start, u.End
@@ -52,7 +44,7 @@ func toBillingUsage(u platform.Usage, timescale float64) (billing.Usage, float64
 		if e.IsZero() {
 			e = end
 		}
-		s, e := wallTime(r.LaunchedAt, origin, timescale), wallTime(e, origin, timescale)
+		s := r.LaunchedAt
 		if e.Before(s) {
 			e = s
 		}
@@ -70,7 +62,7 @@ func toBillingUsage(u platform.Usage, timescale float64) (billing.Usage, float64
 		if e.IsZero() {
 			e = end
 		}
-		s, e := wallTime(t.StartedAt, origin, timescale), wallTime(e, origin, timescale)
+		s := t.StartedAt
 		if e.Before(s) {
 			e = s
 		}
@@ -88,11 +80,16 @@ func toBillingUsage(u platform.Usage, timescale float64) (billing.Usage, float64
 	case "apigw-rest":
 		bu.APIGateway = append(bu.APIGateway, billing.APIGatewayUsage{Kind: billing.RESTAPI, Requests: u.Requests})
 	case "alb":
-		s, e := wallTime(origin, origin, timescale), wallTime(end, origin, timescale)
-		secs := e.Sub(s).Seconds()
+		secs := end.Sub(origin).Seconds()
 		if secs > 0 {
-			bu.ALB = append(bu.ALB, billing.ALBUsage{Hours: secs / 3600, NewConnPerSec: float64(u.LBNewConnections) / secs,
-				ProcessedGBPerHour: float64(u.LBProcessedBytes) / 1e9 / (secs / 3600)})
+			a := billing.ALBUsage{Hours: secs / 3600, LCUHours: u.LBLCUHours}
+			if a.LCUHours == 0 {
+				// Traffic rates are real (per wall second); the hours are platform hours.
+				wall := secs / math.Max(u.Timescale, 1)
+				a.NewConnPerSec = float64(u.LBNewConnections) / wall
+				a.ProcessedGBPerHour = float64(u.LBProcessedBytes) / 1e9 / (wall / 3600)
+			}
+			bu.ALB = append(bu.ALB, a)
 		}
 	}
 	return bu, billed, nil
@@ -100,8 +97,8 @@ func toBillingUsage(u platform.Usage, timescale float64) (billing.Usage, float64
 
 // billOf prices a platform's usage so far. A pricing failure is recorded in the summary
 // rather than aborting the run.
-func billOf(book *pricing.Book, u platform.Usage, timescale float64) billSummary {
-	bu, billed, err := toBillingUsage(u, timescale)
+func billOf(book *pricing.Book, u platform.Usage) billSummary {
+	bu, billed, err := toBillingUsage(u)
 	if err != nil {
 		return billSummary{Error: err.Error()}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"time"
@@ -144,7 +145,7 @@ func runPlatform(ctx context.Context, s *scenario.Scenario, o Options, dir *resu
 			pp.sink.set(pw)
 		}
 		pr := newRow(ph)
-		before := billOf(book, p.Usage(), s.Timescale)
+		before := billOf(book, p.Usage())
 		// The first phase's cost accrues from the platform's launch (its billing
 		// minimums included); later phases' from where the previous one ended.
 		chartBase := before.Total
@@ -161,7 +162,7 @@ func runPlatform(ctx context.Context, s *scenario.Scenario, o Options, dir *resu
 			st := p.Status()
 			t := time.Since(t0).Seconds()
 			tl.observe(t, st)
-			cost := billOf(book, p.Usage(), s.Timescale).Total - chartBase
+			cost := billOf(book, p.Usage()).Total - chartBase
 			_ = pw.AddPoint(results.Point{T: round(t, 3), Requests: w.Requests, Errors: w.Errors, P50: round(w.P50, 3), P95: round(w.P95, 3),
 				P99: round(w.P99, 3), Capacity: st.InService, Pending: st.Pending, CPU: round(st.CPU, 2), CostSoFar: cost})
 			prog.update(t, w, st, cost)
@@ -172,7 +173,7 @@ func runPlatform(ctx context.Context, s *scenario.Scenario, o Options, dir *resu
 			stop()
 		}
 		usage := p.Usage()
-		bill := billOf(book, usage, s.Timescale)
+		bill := billOf(book, usage)
 		_ = pw.WriteJSON("bill.json", bill)
 		_ = pw.WriteJSON("usage.json", usage)
 		if res != nil {
@@ -201,13 +202,16 @@ func runPlatform(ctx context.Context, s *scenario.Scenario, o Options, dir *resu
 			pr.BilledSeconds, pr.RunCost = round(bill.BilledSeconds, 3), bill.Total
 			if !last {
 				// The first phase carries the start-up's cost up to its end.
-				cur := billOf(book, p.Usage(), s.Timescale)
+				cur := billOf(book, p.Usage())
 				pr.BilledSeconds, pr.RunCost = round(cur.BilledSeconds, 3), cur.Total
 			}
 		}
 		pr.HourlyAtPeak = b.UnitHourly*float64(tl.peak) + b.FixedHourly
 		if served := res.Requests - res.Errors; served > 0 {
-			pr.PerMillion = pr.RunCost / float64(served) * 1e6
+			// The bill covers platform time, Timescale times the wall time in which the
+			// requests were served: per million requests at the measured capacity and
+			// request rate is the bill's hourly rate over the requests per wall hour.
+			pr.PerMillion = pr.RunCost / math.Max(s.Timescale, 1) / float64(served) * 1e6
 		}
 		if s.SLO != "" {
 			pr.SLOViolations = checkSLO(s.SLO, res)
