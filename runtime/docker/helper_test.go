@@ -55,7 +55,7 @@ var (
 // testImage builds (once per package run, and only when the engine lacks it) a FROM
 // scratch image of testdata/httpapp compiled with CGO_ENABLED=0. The tag carries the
 // binary's hash, so an unchanged app reuses the image of an earlier run.
-func testImage(t *testing.T, cli *client.Client) string {
+func testImage(t testing.TB, cli *client.Client) string {
 	t.Helper()
 	imageOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "deploybench-dockertest-")
