@@ -284,12 +284,13 @@ func bestWorkload(ms []measuredWorkload) (projection.Workload, bool) {
 }
 
 func defaultBackend(name string, fraction float64, log io.Writer) (runtime.Backend, error) {
-	switch name {
-	case "process":
+	if name == "process" {
 		return newProcessBackend(fraction, log)
-	default:
-		return nil, fmt.Errorf("%w: runtime: %q is not available in this build (use process)", scenario.ErrInvalid, name)
 	}
+	if f, ok := extraBackends[name]; ok {
+		return f(fraction, log)
+	}
+	return nil, fmt.Errorf("%w: runtime: %q is not available in this build (use process)", scenario.ErrInvalid, name)
 }
 
 func withHeader(h map[string]string, k, v string) map[string]string {
