@@ -9,6 +9,7 @@ import (
 
 	"github.com/deploybench/deploybench/platform/fleet"
 	"github.com/deploybench/deploybench/platform/lb"
+	"github.com/deploybench/deploybench/sim/engine"
 )
 
 // AggregateStep is the aggregated mode's time step: every second, like the fleets' CPU
@@ -50,7 +51,7 @@ var aggLevels = func() (l [aggQuantiles]float64) {
 // an instance. The platform models run on the same clock as in per-request mode; only
 // requests are approximated.
 type aggregator struct {
-	eng   *Engine
+	eng   *engine.Engine
 	r     *router
 	w     *workload
 	t0    int64
@@ -76,7 +77,7 @@ type latKey struct {
 	bucket int
 }
 
-func newAggregator(eng *Engine, r *router, w *workload, t0 int64) *aggregator {
+func newAggregator(eng *engine.Engine, r *router, w *workload, t0 int64) *aggregator {
 	a := &aggregator{eng: eng, r: r, w: w, t0: t0, back: map[*Machine]float64{}, cache: map[latKey]*[aggQuantiles]float64{}}
 	a.hid = eng.AddHandler(a)
 	a.meanW = meanOfPercentiles(r.work[:]) * r.share
@@ -87,9 +88,9 @@ func newAggregator(eng *Engine, r *router, w *workload, t0 int64) *aggregator {
 
 func (a *aggregator) runUntil(at int64) { a.eng.RunUntil(at) }
 
-// Handle implements Handler: one step.
+// Handle implements engine.Handler: one step.
 func (a *aggregator) Handle(int32, uint32) {
-	now := a.eng.now
+	now := a.eng.Nanos()
 	dt := AggregateStep.Seconds()
 	// The step at t0 + k s + 1 ns serves the arrivals of [k s, (k+1) s), so the timeline
 	// point written at (k+1) s counts them, as in per-request mode.
@@ -145,13 +146,13 @@ func (a *aggregator) serve(n int64, dt float64) {
 	r.reqs += n
 	r.winReqs += n
 	if r.firstSend < 0 && n > 0 {
-		r.firstSend = a.eng.now
+		r.firstSend = a.eng.Nanos()
 	}
 	if n > 0 {
-		r.lastSend = a.eng.now
+		r.lastSend = a.eng.Nanos()
 	}
 	for _, m := range a.active {
-		m.advance(a.eng.now)
+		m.advance(a.eng.Nanos())
 		m.fluid = 0
 	}
 	ms := a.targets()
@@ -180,7 +181,7 @@ func (a *aggregator) serveOne(m *Machine, ni int64, dt float64) {
 	backlog := a.back[m]
 	capacity := capCores * dt
 	used := math.Min(offered+backlog, capacity)
-	m.advance(a.eng.now)
+	m.advance(a.eng.Nanos())
 	m.fluid = used / dt // spread over the coming second, as the requests are
 	backlog = offered + backlog - used
 	if backlog < 1e-12 {
@@ -245,7 +246,7 @@ func steadyLatencies(cal *Calibration, cpu CPUModel, spec fleet.MachineSpec, all
 	if maxRate := 0.95 * capCores / (meanOfPercentiles(lt[:]) * cal.CPUShare()); rate > maxRate {
 		rate = maxRate
 	}
-	eng := NewEngine(DefaultOrigin)
+	eng := engine.New(DefaultOrigin)
 	rec := &latRecorder{eng: eng}
 	drv := NewDriver(eng, cal, cpu, rec)
 	mi, _ := drv.Start(context.Background(), spec)
@@ -279,7 +280,7 @@ func steadyLatencies(cal *Calibration, cpu CPUModel, spec fleet.MachineSpec, all
 
 // latRecorder collects the latencies of a steady-state simulation.
 type latRecorder struct {
-	eng  *Engine
+	eng  *engine.Engine
 	lats []float64
 }
 

@@ -2,6 +2,8 @@ package sim
 
 import (
 	"bytes"
+	"github.com/deploybench/deploybench/sim/traffic"
+	"github.com/deploybench/deploybench/sim/validate"
 	"math"
 	"testing"
 )
@@ -13,7 +15,7 @@ import (
 func TestAggregateAgreesWithRequestMode(t *testing.T) {
 	s, raw := readScenario(t, "asg.yaml")
 	s.Platforms = s.Platforms[1:] // the ASG
-	tr, err := ParseTraffic("diurnal:peak=300,trough=20,peak_hour=1")
+	tr, err := traffic.Parse("diurnal:peak=300,trough=20,peak_hour=1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,7 +24,7 @@ func TestAggregateAgreesWithRequestMode(t *testing.T) {
 	_, reqDir := simulate(t, s, raw, o)
 	o.Mode = ModeAggregate
 	_, aggDir := simulate(t, s, raw, o)
-	v, err := Compare(reqDir, aggDir)
+	v, err := validate.Compare(reqDir, aggDir)
 	if err != nil {
 		t.Fatal(err)
 	}

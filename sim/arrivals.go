@@ -8,6 +8,7 @@ import (
 
 	"github.com/deploybench/deploybench/load"
 	"github.com/deploybench/deploybench/load/schedule"
+	"github.com/deploybench/deploybench/sim/engine"
 )
 
 // Source generates requests on the engine: open sources schedule arrivals themselves,
@@ -15,7 +16,7 @@ import (
 type Source interface {
 	// Begin schedules the first requests; start is the load's start (ns), send routes one
 	// request with a tag the source gets back in Completed.
-	Begin(eng *Engine, start int64, send func(tag int32))
+	Begin(eng *engine.Engine, start int64, send func(tag int32))
 	// Completed is called when the request tagged tag has ended (served or failed).
 	Completed(tag int32)
 	// End is the offset (ns since start) at which the source stops, or -1 when it ends by
@@ -31,7 +32,7 @@ type openSource struct {
 	pacer    *schedule.Pacer
 	limit    int64
 	sent     int64
-	eng      *Engine
+	eng      *engine.Engine
 	start    int64
 	send     func(int32)
 	hid      int32
@@ -47,7 +48,7 @@ func NewOpenSource(sched schedule.Schedule, spacing schedule.Spacing, seed uint6
 	return s
 }
 
-func (s *openSource) Begin(eng *Engine, start int64, send func(int32)) {
+func (s *openSource) Begin(eng *engine.Engine, start int64, send func(int32)) {
 	s.eng, s.start, s.send = eng, start, send
 	s.hid = eng.AddHandler(s)
 	s.next()
@@ -64,7 +65,7 @@ func (s *openSource) next() {
 	s.eng.ScheduleLane(s.start+int64(off), s.hid)
 }
 
-// Handle implements Handler: one arrival.
+// Handle implements engine.Handler: one arrival.
 func (s *openSource) Handle(int32, uint32) {
 	s.sent++
 	s.send(-1)
@@ -91,7 +92,7 @@ type closedSource struct {
 	batch    *load.Batch
 	rng      *rand.Rand
 
-	eng     *Engine
+	eng     *engine.Engine
 	start   int64
 	send    func(int32)
 	hid     int32
@@ -100,7 +101,7 @@ type closedSource struct {
 	waiting int
 }
 
-// Handle implements Handler: user arg sends its next request (or a batch starts).
+// Handle implements engine.Handler: user arg sends its next request (or a batch starts).
 func (s *closedSource) Handle(arg int32, _ uint32) {
 	if s.batch != nil {
 		s.rounds++
@@ -111,7 +112,7 @@ func (s *closedSource) Handle(arg int32, _ uint32) {
 		}
 		return
 	}
-	if s.duration > 0 && s.eng.now-s.start >= int64(s.duration) {
+	if s.duration > 0 && s.eng.Nanos()-s.start >= int64(s.duration) {
 		return
 	}
 	if s.limit > 0 && s.sent >= s.limit {
@@ -121,7 +122,7 @@ func (s *closedSource) Handle(arg int32, _ uint32) {
 	s.send(arg)
 }
 
-func (s *closedSource) Begin(eng *Engine, start int64, send func(int32)) {
+func (s *closedSource) Begin(eng *engine.Engine, start int64, send func(int32)) {
 	s.eng, s.start, s.send = eng, start, send
 	s.hid = eng.AddHandler(s)
 	if s.batch != nil {
@@ -137,7 +138,7 @@ func (s *closedSource) Completed(tag int32) {
 	if s.batch != nil {
 		s.waiting--
 		if s.waiting == 0 && s.rounds < s.batch.Repeats {
-			s.eng.Schedule(s.eng.now+int64(s.batch.Pause), s.hid, 0, 0)
+			s.eng.Schedule(s.eng.Nanos()+int64(s.batch.Pause), s.hid, 0, 0)
 		}
 		return
 	}
@@ -145,7 +146,7 @@ func (s *closedSource) Completed(tag int32) {
 	if s.think.Max > s.think.Min {
 		th += s.rng.Int64N(int64(s.think.Max - s.think.Min))
 	}
-	s.eng.Schedule(s.eng.now+th, s.hid, tag, 0)
+	s.eng.Schedule(s.eng.Nanos()+th, s.hid, tag, 0)
 }
 
 func (s *closedSource) End() int64 {

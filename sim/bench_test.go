@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"github.com/deploybench/deploybench/sim/traffic"
 	"testing"
 	"time"
 )
@@ -28,7 +29,7 @@ func BenchmarkRequestModeASG(b *testing.B) {
 // aggregated mode.
 func BenchmarkAggregateMonth(b *testing.B) {
 	s, raw := readScenario(b, "bench-asg.yaml")
-	tr, _ := ParseTraffic("diurnal:peak=1800,trough=200,noise=0.05")
+	tr, _ := traffic.Parse("diurnal:peak=1800,trough=200,noise=0.05")
 	for i := 0; i < b.N; i++ {
 		if _, err := Simulate(context.Background(), s, Options{OutDir: b.TempDir(), ScenarioYAML: raw, Traffic: &tr, Days: 30, Mode: ModeAggregate}); err != nil {
 			b.Fatal(err)

@@ -4,11 +4,12 @@ import (
 	"context"
 
 	"github.com/deploybench/deploybench/platform/fleet"
+	"github.com/deploybench/deploybench/sim/engine"
 )
 
 // Driver starts modelled machines on the engine: the simulator's fleet.EventDriver.
 type Driver struct {
-	eng  *Engine
+	eng  *engine.Engine
 	cal  *Calibration
 	cpu  CPUModel
 	done Completer
@@ -21,7 +22,7 @@ var _ fleet.EventDriver = (*Driver)(nil)
 
 // NewDriver returns a driver whose machines run on eng with the calibration's start-up
 // time, under cpu, and report finished requests to done.
-func NewDriver(eng *Engine, cal *Calibration, cpu CPUModel, done Completer) *Driver {
+func NewDriver(eng *engine.Engine, cal *Calibration, cpu CPUModel, done Completer) *Driver {
 	if cpu.Period <= 0 {
 		cpu.Period = DefaultCFSPeriod
 	}
@@ -37,7 +38,7 @@ func (d *Driver) EventDriven() {}
 // Start implements fleet.Driver: the machine exists at once and is ready after the
 // calibrated start-up time.
 func (d *Driver) Start(_ context.Context, spec fleet.MachineSpec) (fleet.Machine, error) {
-	m := &Machine{d: d, spec: spec, period: int64(d.cpu.Period), started: d.eng.now, last: d.eng.now,
+	m := &Machine{d: d, spec: spec, period: int64(d.cpu.Period), started: d.eng.Nanos(), last: d.eng.Nanos(),
 		next: -1, done: make(chan struct{}), jobs: make([]job, 0, 16)}
 	m.hid = d.eng.AddHandler(m)
 	m.setAllowance(spec.VCPU)

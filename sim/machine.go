@@ -114,14 +114,14 @@ func (m *Machine) OnExit(f func()) { m.onExit = f }
 
 // Sample implements fleet.Machine: cumulative CPU in emulated vCPU-seconds.
 func (m *Machine) Sample() (fleet.Sample, error) {
-	m.advance(m.d.eng.now)
+	m.advance(m.d.eng.Nanos())
 	return fleet.Sample{At: m.d.eng.Now(), CPUSeconds: m.busy / m.d.cpu.VCPUFraction,
 		MemoryBytes: uint64(m.d.cal.MemoryMiB * (1 << 20))}, nil
 }
 
 // SetVCPU implements fleet.Machine (burstable instances out of credits).
 func (m *Machine) SetVCPU(vcpu float64) error {
-	m.advance(m.d.eng.now)
+	m.advance(m.d.eng.Nanos())
 	m.setAllowance(vcpu)
 	m.reschedule()
 	return nil
@@ -240,7 +240,7 @@ func (m *Machine) reschedule() {
 		}
 		at = m.last + int64(math.Ceil(dt*1e9))
 	}
-	if m.next >= m.d.eng.now && m.next <= at {
+	if m.next >= m.d.eng.Nanos() && m.next <= at {
 		return
 	}
 	m.gen++
@@ -248,12 +248,12 @@ func (m *Machine) reschedule() {
 	m.d.eng.Schedule(at, m.hid, 0, m.gen)
 }
 
-// Handle implements Handler: the machine's own event.
+// Handle implements engine.Handler: the machine's own event.
 func (m *Machine) Handle(_ int32, gen uint32) {
 	if gen != m.gen {
 		return
 	}
-	now := m.d.eng.now
+	now := m.d.eng.Nanos()
 	m.next = -1
 	m.advance(now)
 	if !math.IsInf(m.quota, 1) && m.used >= m.quota-1e-12 && !m.throttled && now < m.periodEnd {
@@ -268,7 +268,7 @@ func (m *Machine) Handle(_ int32, gen uint32) {
 
 // Arrive starts serving a request of work core-seconds that arrived at arrived.
 func (m *Machine) Arrive(work float64, arrived int64, tag int32) {
-	m.advance(m.d.eng.now)
+	m.advance(m.d.eng.Nanos())
 	m.pushJob(job{finish: m.v + work, arrived: arrived, tag: tag})
 	m.reschedule()
 }

@@ -7,10 +7,11 @@ import (
 	"time"
 
 	"github.com/deploybench/deploybench/platform/fleet"
+	"github.com/deploybench/deploybench/sim/engine"
 )
 
 type doneLog struct {
-	eng  *Engine
+	eng  *engine.Engine
 	lats []float64 // ms, in completion order
 	tags []int32
 }
@@ -30,9 +31,9 @@ func testCal() *Calibration {
 	return c
 }
 
-func newTestMachine(t *testing.T, cpu CPUModel, vcpu float64) (*Engine, *Machine, *doneLog) {
+func newTestMachine(t *testing.T, cpu CPUModel, vcpu float64) (*engine.Engine, *Machine, *doneLog) {
 	t.Helper()
-	e := NewEngine(DefaultOrigin)
+	e := engine.New(DefaultOrigin)
 	log := &doneLog{eng: e}
 	d := NewDriver(e, testCal(), cpu, log)
 	m, err := d.Start(context.Background(), fleet.MachineSpec{Name: "m", VCPU: vcpu})

@@ -16,6 +16,7 @@ import (
 	"github.com/deploybench/deploybench/pricing"
 	"github.com/deploybench/deploybench/pricing/projection"
 	"github.com/deploybench/deploybench/scenario"
+	"github.com/deploybench/deploybench/sim/engine"
 )
 
 // Built is one platform model built on the simulator's world, with what billing and the
@@ -112,7 +113,7 @@ func Build(sp scenario.Platform, s *scenario.Scenario, w fleet.World, book *pric
 
 // worldFor is the simulator's fleet world: the engine's clock, the modelled machines and
 // the same CPU-credit accountant as live runs (it is pure arithmetic on measured CPU).
-func worldFor(eng *Engine, drv *Driver, onEvent func(platform.Event)) fleet.World {
+func worldFor(eng *engine.Engine, drv *Driver, onEvent func(platform.Event)) fleet.World {
 	return fleet.World{Clock: eng, Driver: drv, Credits: live.Credits, OnEvent: onEvent}
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/deploybench/deploybench/platform"
+	"github.com/deploybench/deploybench/sim/engine"
 )
 
 // progress prints one line per second of wall time on a terminal: simulated time against
@@ -15,14 +16,14 @@ type progress struct {
 	w       io.Writer
 	name    string
 	horizon time.Duration
-	eng     *Engine
+	eng     *engine.Engine
 	began   time.Time
 	last    time.Time
 	lastEv  uint64
 	printed bool
 }
 
-func newProgress(w io.Writer, name string, horizon time.Duration, eng *Engine) *progress {
+func newProgress(w io.Writer, name string, horizon time.Duration, eng *engine.Engine) *progress {
 	now := time.Now()
 	return &progress{w: w, name: name, horizon: horizon, eng: eng, began: now, last: now}
 }

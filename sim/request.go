@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/deploybench/deploybench/platform/lb"
+	"github.com/deploybench/deploybench/sim/engine"
 )
 
 // router is per-request mode: it takes each request from the source, routes it with the
@@ -12,7 +13,7 @@ import (
 // calibration and hands it to the machine; it records latency and errors. Nothing on
 // this path allocates.
 type router struct {
-	eng     *Engine
+	eng     *engine.Engine
 	drv     *Driver
 	bal     *lb.Balancer
 	src     Source
@@ -27,14 +28,14 @@ type router struct {
 	direct *Machine // EC2: the instance's own address
 
 	inflight            int
-	total, win          Hist
+	total, win          engine.Hist
 	reqs, errs          int64
 	winReqs, winErrs    int64
 	served              int64
 	lastSend, firstSend int64
 }
 
-func newRouter(eng *Engine, rng *rand.Rand, cal *Calibration, timeout time.Duration, maxInflight int) *router {
+func newRouter(eng *engine.Engine, rng *rand.Rand, cal *Calibration, timeout time.Duration, maxInflight int) *router {
 	r := &router{eng: eng, rng: rng, work: cal.LatencyTable(), share: cal.CPUShare(), door: int64(cal.FrontDoorMs * 1e6), timeout: int64(timeout), maxIn: maxInflight, firstSend: -1}
 	r.hid = eng.AddHandler(r)
 	return r
@@ -82,7 +83,7 @@ func (r *router) target() *Machine {
 
 // send routes one request now; tag goes back to the source when it ends.
 func (r *router) send(tag int32) {
-	now := r.eng.now
+	now := r.eng.Nanos()
 	if r.firstSend < 0 {
 		r.firstSend = now
 	}
@@ -113,13 +114,13 @@ func (r *router) send(tag int32) {
 	m.Arrive(w, now-extra, tag)
 }
 
-// Handle implements Handler: a failed request's answer reaches its closed-model user.
+// Handle implements engine.Handler: a failed request's answer reaches its closed-model user.
 func (r *router) Handle(tag int32, _ uint32) { r.src.Completed(tag) }
 
 // Done implements Completer.
 func (r *router) Done(m *Machine, arrived int64, tag int32) {
 	r.inflight--
-	lat := r.eng.now - arrived
+	lat := r.eng.Nanos() - arrived
 	if lat > r.timeout {
 		r.errs++
 		r.winErrs++

@@ -16,6 +16,8 @@ import (
 	"github.com/deploybench/deploybench/pricing/projection"
 	"github.com/deploybench/deploybench/results"
 	"github.com/deploybench/deploybench/scenario"
+	"github.com/deploybench/deploybench/sim/engine"
+	"github.com/deploybench/deploybench/sim/traffic"
 )
 
 // Modes of simulation.
@@ -44,7 +46,7 @@ type Options struct {
 	// Calibration gives service and start-up times; nil means the built-in model's.
 	Calibration *Calibration
 	// Traffic, when set, replaces the scenario's load for Days days.
-	Traffic *Traffic
+	Traffic *traffic.Traffic
 	Days    float64
 	// Seed seeds arrivals and service times (0: the load's seed, else 1).
 	Seed uint64
@@ -152,7 +154,7 @@ func Simulate(ctx context.Context, s *scenario.Scenario, o Options) (*results.Ru
 type workload struct {
 	loadCfg   load.Config
 	sched     *schedule.Schedule // open arrivals (traffic or open executors), for aggregate mode
-	traffic   *Traffic
+	traffic   *traffic.Traffic
 	horizon   time.Duration
 	expected  float64
 	mode      string
@@ -282,7 +284,7 @@ func simulatePlatform(ctx context.Context, s *scenario.Scenario, o Options, dir 
 	}
 	defer pw.Close()
 
-	eng := NewEngine(DefaultOrigin)
+	eng := engine.New(DefaultOrigin)
 	cpu := w.cpu
 	if cpu.HostCores <= 0 {
 		cpu.HostCores = cal.HostCores
@@ -310,7 +312,7 @@ func simulatePlatform(ctx context.Context, s *scenario.Scenario, o Options, dir 
 		return fail(fmt.Errorf("start: %w", err))
 	}
 	want := max(1, p.Status().Desired)
-	eng.RunWhile(eng.now+int64(time.Hour), func() bool { return p.Status().InService < want })
+	eng.RunWhile(eng.Nanos()+int64(time.Hour), func() bool { return p.Status().InService < want })
 	if st := p.Status(); st.InService < want {
 		_ = p.Stop(context.Background())
 		return fail(fmt.Errorf("start: initial capacity not in service after an hour of simulated time (%d of %d)", st.InService, want))
@@ -318,7 +320,7 @@ func simulatePlatform(ctx context.Context, s *scenario.Scenario, o Options, dir 
 
 	st := p.Status()
 	tl := &timeline{unitVCPU: b.UnitVCPU, initial: st.InService, demandAt: -1, readyAt: -1, peak: st.InService}
-	t0 := eng.now
+	t0 := eng.Nanos()
 	tl.observe(0, st)
 	var agg *aggregator
 	if w.mode == ModeAggregate {
@@ -362,7 +364,7 @@ func simulatePlatform(ctx context.Context, s *scenario.Scenario, o Options, dir 
 		if w.horizon > 0 && at >= end && (r.inflight == 0 || at >= end+int64(w.timeout)) {
 			break
 		}
-		if w.horizon == 0 && r.reqs > 0 && r.inflight == 0 && !eng.sourcePending(r) {
+		if w.horizon == 0 && r.reqs > 0 && r.inflight == 0 && !sourcePending(r) {
 			break
 		}
 	}
@@ -423,7 +425,7 @@ func simulatePlatform(ctx context.Context, s *scenario.Scenario, o Options, dir 
 // sourcePending reports whether the router's source still has requests to come: any
 // event that is not a machine's own is a source's or the control plane's, so the run
 // ends only when requests are done and the source has nothing queued.
-func (e *Engine) sourcePending(r *router) bool {
+func sourcePending(r *router) bool {
 	if r.src == nil {
 		return false
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/deploybench/deploybench/results"
 	"github.com/deploybench/deploybench/scenario"
+	"github.com/deploybench/deploybench/sim/traffic"
 )
 
 func readScenario(t testing.TB, name string) (*scenario.Scenario, []byte) {
@@ -112,7 +113,7 @@ func TestSimulateDeterminism(t *testing.T) {
 
 func TestSimulateBadInput(t *testing.T) {
 	s, raw := readScenario(t, "asg.yaml")
-	for _, o := range []Options{{Mode: "fast"}, {Traffic: &Traffic{Kind: "constant", Params: map[string]float64{"rate": 1}}}} {
+	for _, o := range []Options{{Mode: "fast"}, {Traffic: &traffic.Traffic{Kind: "constant", Params: map[string]float64{"rate": 1}}}} {
 		o.OutDir, o.ScenarioYAML = t.TempDir(), raw
 		if _, err := Simulate(context.Background(), s, o); err == nil {
 			t.Errorf("%+v: no error", o)

@@ -11,6 +11,8 @@ import (
 
 	"github.com/deploybench/deploybench/report"
 	"github.com/deploybench/deploybench/sim"
+	"github.com/deploybench/deploybench/sim/traffic"
+	simvalidate "github.com/deploybench/deploybench/sim/validate"
 )
 
 func init() { register(newSimulateCmd) }
@@ -47,7 +49,7 @@ scenario and prints the side-by-side table (exit 3 when outside the tolerances).
 			o := sim.Options{ScenarioYAML: raw, Days: days, Seed: seed, Mode: mode, Timescale: timescale,
 				VCPUFraction: fraction, Log: cmd.ErrOrStderr()}
 			if trafficSpec != "" {
-				t, err := sim.ParseTraffic(trafficSpec)
+				t, err := traffic.Parse(trafficSpec)
 				if err != nil {
 					return asUsage(err)
 				}
@@ -86,7 +88,7 @@ scenario and prints the side-by-side table (exit 3 when outside the tolerances).
 			}
 			fmt.Fprintf(w, "\nreport: %s\nsummary: %s, %s\n", files.HTML, files.JSON, files.CSV)
 			if validate != "" {
-				v, err := sim.Compare(validate, out)
+				v, err := simvalidate.Compare(validate, out)
 				if err != nil {
 					return asUsage(err)
 				}

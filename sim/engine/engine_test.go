@@ -1,9 +1,11 @@
-package sim
+package engine
 
 import (
 	"testing"
 	"time"
 )
+
+var origin = time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
 
 type recorder struct {
 	eng *Engine
@@ -19,7 +21,7 @@ func (r *recorder) Handle(arg int32, _ uint32) {
 // TestEngineOrder: events run in time order, ties in scheduling order, timers and typed
 // events interleaved; stopped timers never run; the clock reads each event's time.
 func TestEngineOrder(t *testing.T) {
-	e := NewEngine(DefaultOrigin)
+	e := New(origin)
 	r := &recorder{eng: e}
 	h := e.AddHandler(r)
 	e.Schedule(30, h, 3, 0)
@@ -44,13 +46,13 @@ func TestEngineOrder(t *testing.T) {
 	if r.at[0] != 10 || r.at[3] != 30 || e.Nanos() != 100 {
 		t.Errorf("times %v, now %d", r.at, e.Nanos())
 	}
-	if got := e.Now(); !got.Equal(DefaultOrigin.Add(100)) {
+	if got := e.Now(); !got.Equal(origin.Add(100)) {
 		t.Errorf("Now = %v", got)
 	}
 }
 
 func TestEngineNegativeDelayRunsAsEvent(t *testing.T) {
-	e := NewEngine(DefaultOrigin)
+	e := New(origin)
 	ran := false
 	e.AfterFunc(-time.Second, func() { ran = true })
 	if ran {
@@ -63,7 +65,7 @@ func TestEngineNegativeDelayRunsAsEvent(t *testing.T) {
 }
 
 func BenchmarkEngineScheduleRun(b *testing.B) {
-	e := NewEngine(DefaultOrigin)
+	e := New(origin)
 	r := &nop{}
 	h := e.AddHandler(r)
 	for i := 0; i < 64; i++ {

@@ -1,4 +1,4 @@
-package sim
+package traffic
 
 import (
 	"math"
@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-func TestParseTraffic(t *testing.T) {
+func TestParse(t *testing.T) {
 	cases := []struct {
 		in   string
 		err  string
@@ -30,7 +30,7 @@ func TestParseTraffic(t *testing.T) {
 		{in: "constant:rate=1,bogus=2", err: "want key=value"},
 	}
 	for _, c := range cases {
-		tr, err := ParseTraffic(c.in)
+		tr, err := Parse(c.in)
 		if c.err != "" {
 			if err == nil || !strings.Contains(err.Error(), c.err) {
 				t.Errorf("%s: err %v, want %q", c.in, err, c.err)
@@ -50,7 +50,7 @@ func TestParseTraffic(t *testing.T) {
 // TestTrafficScheduleMean: a diurnal day's schedule carries the mean of peak and trough,
 // and noise is seeded.
 func TestTrafficScheduleMean(t *testing.T) {
-	tr, _ := ParseTraffic("diurnal:peak=5000,trough=300,noise=0.1")
+	tr, _ := Parse("diurnal:peak=5000,trough=300,noise=0.1")
 	s := tr.Schedule(24*time.Hour, 1)
 	if mean := s.Expected() / 86400; math.Abs(mean-2650)/2650 > 0.01 {
 		t.Errorf("mean %v req/s, want 2650 ± 1%%", mean)
@@ -61,12 +61,12 @@ func TestTrafficScheduleMean(t *testing.T) {
 	}
 }
 
-func FuzzParseTraffic(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	for _, s := range []string{"diurnal:peak=5000,trough=300", "flash:base=1,peak=2,at=1h", "weekly:peak=1,trough=0,weekend=0", "constant:rate=1", ":", "x"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		tr, err := ParseTraffic(s)
+		tr, err := Parse(s)
 		if err != nil {
 			return
 		}

@@ -1,4 +1,7 @@
-package sim
+// Package traffic is the simulator's long-horizon arrival shapes (diurnal, weekly, flash
+// crowd, constant), parsed from --traffic and turned into the load package's piecewise
+// linear schedules.
+package traffic
 
 import (
 	"fmt"
@@ -39,8 +42,8 @@ var trafficKeys = map[string]map[string]float64{
 // durationKeys take durations ("6h") as well as seconds.
 var durationKeys = map[string]bool{"at": true, "rise": true, "hold": true, "decay": true}
 
-// ParseTraffic parses a --traffic value.
-func ParseTraffic(s string) (Traffic, error) {
+// Parse parses a --traffic value.
+func Parse(s string) (Traffic, error) {
 	kind, rest, _ := strings.Cut(s, ":")
 	keys, ok := trafficKeys[kind]
 	if !ok {

@@ -1,4 +1,8 @@
-package sim
+// Package engine is the simulator's discrete-event core: a virtual clock that
+// implements platform.Clock over a heap of events with a deterministic tie-break, and the
+// allocation-free latency histogram the per-request path records into. It knows nothing
+// of platforms or requests; package sim builds the simulation on it.
+package engine
 
 import (
 	"time"
@@ -46,8 +50,8 @@ type Engine struct {
 
 var _ platform.Clock = (*Engine)(nil)
 
-// NewEngine returns an engine whose clock reads origin.
-func NewEngine(origin time.Time) *Engine {
+// New returns an engine whose clock reads origin.
+func New(origin time.Time) *Engine {
 	return &Engine{origin: origin, h: make([]event, 0, 1024)}
 }
 

@@ -1,4 +1,7 @@
-package sim
+// Package validate compares a simulated results directory with a reference one of the
+// same scenario — a live run, or the simulator's per-request mode for its aggregated mode
+// — and prints the side-by-side table the simulator is judged by.
+package validate
 
 import (
 	"fmt"
