@@ -9,6 +9,7 @@ import (
 
 	"github.com/deploybench/deploybench/platform/fleet"
 	"github.com/deploybench/deploybench/platform/lb"
+	"github.com/deploybench/deploybench/sim/calibration"
 	"github.com/deploybench/deploybench/sim/engine"
 )
 
@@ -80,7 +81,7 @@ type latKey struct {
 func newAggregator(eng *engine.Engine, r *router, w *workload, t0 int64) *aggregator {
 	a := &aggregator{eng: eng, r: r, w: w, t0: t0, back: map[*Machine]float64{}, cache: map[latKey]*[aggQuantiles]float64{}}
 	a.hid = eng.AddHandler(a)
-	a.meanW = meanOfPercentiles(r.work[:]) * r.share
+	a.meanW = calibration.MeanOfPercentiles(r.work[:]) * r.share
 	a.end = w.sched.Duration()
 	eng.Schedule(t0+1, a.hid, 0, 0)
 	return a
@@ -237,13 +238,13 @@ const steadyLatencyRequests = 8000
 // steadyLatencies simulates one machine under Poisson arrivals at rate (kept below
 // saturation: beyond it the fluid backlog carries the excess) and returns the latency
 // quantiles of its requests after a warm-up.
-func steadyLatencies(cal *Calibration, cpu CPUModel, spec fleet.MachineSpec, allow, rate float64, seed uint64) *[aggQuantiles]float64 {
+func steadyLatencies(cal *calibration.Calibration, cpu CPUModel, spec fleet.MachineSpec, allow, rate float64, seed uint64) *[aggQuantiles]float64 {
 	capCores := math.Min(cpu.HostCores, allow*cpu.VCPUFraction)
 	if cpu.VCPUFraction >= 1 {
 		capCores = allow * cpu.VCPUFraction
 	}
 	lt := cal.LatencyTable()
-	if maxRate := 0.95 * capCores / (meanOfPercentiles(lt[:]) * cal.CPUShare()); rate > maxRate {
+	if maxRate := 0.95 * capCores / (calibration.MeanOfPercentiles(lt[:]) * cal.CPUShare()); rate > maxRate {
 		rate = maxRate
 	}
 	eng := engine.New(DefaultOrigin)

@@ -11,7 +11,7 @@
 //     over the instance's CPU allowance under the live runs' CFS-quota model, each request
 //     capped at one core, CPU time reported through Sample as cumulative emulated
 //     vCPU-seconds, exactly as the live sampler sees it.
-//   - calibration.go: per-request latency, CPU and start-up time measured for real by
+//   - sim/calibration: per-request latency, CPU and start-up time measured for real by
 //     sim/calibrate (`deploybench calibrate`); the built-in classifier's ship embedded.
 //   - arrivals.go and sim/traffic: arrivals from the scenario's load (open, closed, ramps,
 //     batches, traces) and long-horizon shapes (diurnal, weekly, flash crowd).

@@ -4,13 +4,14 @@ import (
 	"context"
 
 	"github.com/deploybench/deploybench/platform/fleet"
+	"github.com/deploybench/deploybench/sim/calibration"
 	"github.com/deploybench/deploybench/sim/engine"
 )
 
 // Driver starts modelled machines on the engine: the simulator's fleet.EventDriver.
 type Driver struct {
 	eng  *engine.Engine
-	cal  *Calibration
+	cal  *calibration.Calibration
 	cpu  CPUModel
 	done Completer
 	byID map[string]*Machine
@@ -22,7 +23,7 @@ var _ fleet.EventDriver = (*Driver)(nil)
 
 // NewDriver returns a driver whose machines run on eng with the calibration's start-up
 // time, under cpu, and report finished requests to done.
-func NewDriver(eng *engine.Engine, cal *Calibration, cpu CPUModel, done Completer) *Driver {
+func NewDriver(eng *engine.Engine, cal *calibration.Calibration, cpu CPUModel, done Completer) *Driver {
 	if cpu.Period <= 0 {
 		cpu.Period = DefaultCFSPeriod
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/deploybench/deploybench/platform/fleet"
+	"github.com/deploybench/deploybench/sim/calibration"
 	"github.com/deploybench/deploybench/sim/engine"
 )
 
@@ -21,13 +22,13 @@ func (d *doneLog) Done(m *Machine, arrived int64, tag int32) {
 	d.tags = append(d.tags, tag)
 }
 
-func testCal() *Calibration {
-	c := &Calibration{App: "test", HostCores: 2, VCPUFraction: 0.25, StartupMs: 100, MemoryMiB: 30}
+func testCal() *calibration.Calibration {
+	c := &calibration.Calibration{App: "test", HostCores: 2, VCPUFraction: 0.25, StartupMs: 100, MemoryMiB: 30}
 	q := make([]float64, 101)
 	for i := range q {
 		q[i] = 1
 	}
-	c.Allowances = []Allowance{{VCPU: 1, ServiceMs: q, CPUMsPerRequest: 1}}
+	c.Allowances = []calibration.Allowance{{VCPU: 1, ServiceMs: q, CPUMsPerRequest: 1}}
 	return c
 }
 

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/deploybench/deploybench/platform/lb"
+	"github.com/deploybench/deploybench/sim/calibration"
 	"github.com/deploybench/deploybench/sim/engine"
 )
 
@@ -35,7 +36,7 @@ type router struct {
 	lastSend, firstSend int64
 }
 
-func newRouter(eng *engine.Engine, rng *rand.Rand, cal *Calibration, timeout time.Duration, maxInflight int) *router {
+func newRouter(eng *engine.Engine, rng *rand.Rand, cal *calibration.Calibration, timeout time.Duration, maxInflight int) *router {
 	r := &router{eng: eng, rng: rng, work: cal.LatencyTable(), share: cal.CPUShare(), door: int64(cal.FrontDoorMs * 1e6), timeout: int64(timeout), maxIn: maxInflight, firstSend: -1}
 	r.hid = eng.AddHandler(r)
 	return r

@@ -16,6 +16,7 @@ import (
 	"github.com/deploybench/deploybench/pricing/projection"
 	"github.com/deploybench/deploybench/results"
 	"github.com/deploybench/deploybench/scenario"
+	"github.com/deploybench/deploybench/sim/calibration"
 	"github.com/deploybench/deploybench/sim/engine"
 	"github.com/deploybench/deploybench/sim/traffic"
 )
@@ -44,7 +45,7 @@ type Options struct {
 	// ScenarioYAML is echoed into the results directory.
 	ScenarioYAML []byte
 	// Calibration gives service and start-up times; nil means the built-in model's.
-	Calibration *Calibration
+	Calibration *calibration.Calibration
 	// Traffic, when set, replaces the scenario's load for Days days.
 	Traffic *traffic.Traffic
 	Days    float64
@@ -91,7 +92,7 @@ func Simulate(ctx context.Context, s *scenario.Scenario, o Options) (*results.Ru
 		if model == "" {
 			return nil, fmt.Errorf("%w: --calibration: the app is not built in; measure it with 'deploybench calibrate --command ...' and pass the file", ErrBadInput)
 		}
-		if cal, err = BuiltinCalibration(model); err != nil {
+		if cal, err = calibration.Builtin(model); err != nil {
 			return nil, err
 		}
 	}
@@ -270,7 +271,7 @@ func (e *eventSink) emit(ev platform.Event) {
 // simulatePlatform simulates one platform from start to bill; failures are recorded in
 // its summary, as live runs do.
 func simulatePlatform(ctx context.Context, s *scenario.Scenario, o Options, dir *results.Dir, sp scenario.Platform,
-	w *workload, cal *Calibration, book *pricing.Book) (results.Platform, projection.Workload) {
+	w *workload, cal *calibration.Calibration, book *pricing.Book) (results.Platform, projection.Workload) {
 	pr := results.Platform{Name: sp.Name, Kind: sp.Kind, Runtime: "simulated", Status: "ok", ScaleOutSeconds: -1}
 	var work projection.Workload
 	fail := func(err error) (results.Platform, projection.Workload) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/deploybench/deploybench/report"
 	"github.com/deploybench/deploybench/sim"
+	"github.com/deploybench/deploybench/sim/calibration"
 	"github.com/deploybench/deploybench/sim/traffic"
 	simvalidate "github.com/deploybench/deploybench/sim/validate"
 )
@@ -58,7 +59,7 @@ scenario and prints the side-by-side table (exit 3 when outside the tolerances).
 				return usagef("--days: only applies with --traffic (e.g. --traffic diurnal:peak=5000,trough=300 --days 30)")
 			}
 			if calPath != "" {
-				cal, err := sim.ReadCalibration(calPath)
+				cal, err := calibration.Read(calPath)
 				if err != nil {
 					return asUsage(err)
 				}

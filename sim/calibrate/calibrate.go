@@ -1,7 +1,7 @@
 // Package calibrate measures an app for the simulator, for real: it starts the app with a
 // runtime backend (real processes under real CPU quotas) at a few vCPU allowances, times
 // its start-up, drives it one request at a time with the load package, and reads the
-// CPU and memory it used from the backend. The result is a sim.Calibration.
+// CPU and memory it used from the backend. The result is a calibration.Calibration.
 package calibrate
 
 import (
@@ -23,7 +23,7 @@ import (
 	"github.com/deploybench/deploybench/platform/lb"
 	"github.com/deploybench/deploybench/platform/lb/frontdoor"
 	"github.com/deploybench/deploybench/runtime"
-	"github.com/deploybench/deploybench/sim"
+	"github.com/deploybench/deploybench/sim/calibration"
 )
 
 // Options configures a calibration.
@@ -58,7 +58,7 @@ const Think = 10 * time.Millisecond
 var DefaultAllowances = []float64{0.5, 1, 2}
 
 // Run measures the app and returns its calibration.
-func Run(ctx context.Context, o Options) (*sim.Calibration, error) {
+func Run(ctx context.Context, o Options) (*calibration.Calibration, error) {
 	if o.Backend == nil || len(o.App.Command) == 0 {
 		return nil, errors.New("calibrate: a backend and an app command are required")
 	}
@@ -80,7 +80,7 @@ func Run(ctx context.Context, o Options) (*sim.Calibration, error) {
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
-	cal := &sim.Calibration{App: o.Name, HostCores: float64(goruntime.NumCPU())}
+	cal := &calibration.Calibration{App: o.Name, HostCores: float64(goruntime.NumCPU())}
 	var starts []float64
 	for i, a := range o.Allowances {
 		if !(a > 0) {
@@ -109,21 +109,21 @@ func Run(ctx context.Context, o Options) (*sim.Calibration, error) {
 // measure starts one instance at allowance vcpu and measures it; with frontDoor it also
 // measures the same load through the load balancer's HTTP proxy and returns the median
 // latency it adds.
-func measure(ctx context.Context, o Options, vcpu float64, i int, frontDoor bool) (_ sim.Allowance, startMs, memMiB, frac, fdMs float64, err error) {
+func measure(ctx context.Context, o Options, vcpu float64, i int, frontDoor bool) (_ calibration.Allowance, startMs, memMiB, frac, fdMs float64, err error) {
 	spec := o.App
 	spec.Name = fmt.Sprintf("calibrate-%d", i)
 	spec.VCPU = vcpu
 	began := time.Now()
 	inst, err := o.Backend.Start(ctx, spec)
 	if err != nil {
-		return sim.Allowance{}, 0, 0, 0, 0, err
+		return calibration.Allowance{}, 0, 0, 0, 0, err
 	}
 	defer inst.Stop(5 * time.Second)
 	rctx, cancel := context.WithTimeout(ctx, o.StartupTimeout)
 	err = inst.WaitReady(rctx)
 	cancel()
 	if err != nil {
-		return sim.Allowance{}, 0, 0, 0, 0, fmt.Errorf("not ready: %w", err)
+		return calibration.Allowance{}, 0, 0, 0, 0, fmt.Errorf("not ready: %w", err)
 	}
 	startMs = float64(time.Since(began).Microseconds()) / 1e3
 	url := "http://" + inst.Addr()
@@ -137,26 +137,26 @@ func measure(ctx context.Context, o Options, vcpu float64, i int, frontDoor bool
 		cfg.Headers = map[string]string{"Content-Type": o.ContentType}
 	}
 	if _, err := drive(ctx, cfg, url); err != nil {
-		return sim.Allowance{}, 0, 0, 0, 0, fmt.Errorf("warm-up: %w", err)
+		return calibration.Allowance{}, 0, 0, 0, 0, fmt.Errorf("warm-up: %w", err)
 	}
 	before, err := inst.Usage()
 	if err != nil {
-		return sim.Allowance{}, 0, 0, 0, 0, err
+		return calibration.Allowance{}, 0, 0, 0, 0, err
 	}
 	cfg = load.Config{Rate: o.Rate, Requests: o.Requests, Spacing: "poisson", Body: o.Body, Path: o.Path, Headers: cfg.Headers}
 	res, err := drive(ctx, cfg, url)
 	if err != nil {
-		return sim.Allowance{}, 0, 0, 0, 0, err
+		return calibration.Allowance{}, 0, 0, 0, 0, err
 	}
 	after, err := inst.Usage()
 	if err != nil {
-		return sim.Allowance{}, 0, 0, 0, 0, err
+		return calibration.Allowance{}, 0, 0, 0, 0, err
 	}
 	h, err := load.DecodeHistogram(res.Histogram)
 	if err != nil || h.TotalCount() == 0 {
-		return sim.Allowance{}, 0, 0, 0, 0, fmt.Errorf("no latency measured: %v", err)
+		return calibration.Allowance{}, 0, 0, 0, 0, fmt.Errorf("no latency measured: %v", err)
 	}
-	al := sim.Allowance{VCPU: vcpu, Requests: res.Requests, ServiceMs: make([]float64, 101)}
+	al := calibration.Allowance{VCPU: vcpu, Requests: res.Requests, ServiceMs: make([]float64, 101)}
 	for p := 0; p <= 100; p++ {
 		q := float64(p)
 		if p == 0 {
@@ -172,7 +172,7 @@ func measure(ctx context.Context, o Options, vcpu float64, i int, frontDoor bool
 	}
 	if frontDoor {
 		if fdMs, err = frontDoorMs(ctx, cfg, inst.Addr(), al.ServiceMs[50]); err != nil {
-			return sim.Allowance{}, 0, 0, 0, 0, fmt.Errorf("through the load balancer: %w", err)
+			return calibration.Allowance{}, 0, 0, 0, 0, fmt.Errorf("through the load balancer: %w", err)
 		}
 	}
 	return al, startMs, float64(after.MemoryBytes) / (1 << 20), after.VCPUFraction, fdMs, nil

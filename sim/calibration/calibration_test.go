@@ -1,4 +1,4 @@
-package sim
+package calibration
 
 import (
 	"encoding/json"
@@ -6,9 +6,19 @@ import (
 	"testing"
 )
 
+func testCal() *Calibration {
+	c := &Calibration{App: "test", HostCores: 2, VCPUFraction: 0.25, StartupMs: 100, MemoryMiB: 30}
+	q := make([]float64, 101)
+	for i := range q {
+		q[i] = 1
+	}
+	c.Allowances = []Allowance{{VCPU: 1, ServiceMs: q, CPUMsPerRequest: 1}}
+	return c
+}
+
 func TestBuiltinCalibrations(t *testing.T) {
 	for _, m := range []string{"svm", "mlp"} {
-		c, err := BuiltinCalibration(m)
+		c, err := Builtin(m)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -16,19 +26,19 @@ func TestBuiltinCalibrations(t *testing.T) {
 		if !(w[50] > 0 && w[50] < 0.05) || c.StartupTime() <= 0 {
 			t.Errorf("%s: median work %v s, start-up %v", m, w[50], c.StartupTime())
 		}
-		mean := meanOfPercentiles(w[:]) * 1e3
+		mean := MeanOfPercentiles(w[:]) * 1e3
 		if ref := c.reference().CPUMsPerRequest; ref > 0 && (mean-ref)/ref > 1e-9 {
 			t.Errorf("%s: mean work %v ms, want the measured CPU %v ms", m, mean, ref)
 		}
 	}
-	if _, err := BuiltinCalibration("gpt"); err == nil {
+	if _, err := Builtin("gpt"); err == nil {
 		t.Error("unknown model accepted")
 	}
 }
 
 func TestParseCalibrationErrors(t *testing.T) {
 	good, _ := json.Marshal(testCal())
-	if _, err := ParseCalibration(good); err != nil {
+	if _, err := Parse(good); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ in, err string }{
@@ -37,19 +47,19 @@ func TestParseCalibrationErrors(t *testing.T) {
 		{`{"bogus":1}`, "unknown field"},
 		{strings.Replace(string(good), `"vcpu":1`, `"vcpu":0`, 1), "must be > 0"},
 	} {
-		if _, err := ParseCalibration([]byte(c.in)); err == nil || !strings.Contains(err.Error(), c.err) {
+		if _, err := Parse([]byte(c.in)); err == nil || !strings.Contains(err.Error(), c.err) {
 			t.Errorf("%s: %v, want %q", c.in, err, c.err)
 		}
 	}
 }
 
-func FuzzParseCalibration(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	good, _ := json.Marshal(testCal())
 	f.Add(good)
 	f.Add([]byte(`{"allowances":[{"vcpu":1,"service_ms":[]}]}`))
 	f.Add([]byte(`{}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		c, err := ParseCalibration(b)
+		c, err := Parse(b)
 		if err != nil {
 			return
 		}

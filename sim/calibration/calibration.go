@@ -1,4 +1,7 @@
-package sim
+// Package calibration is what the simulator knows of an app: start-up time, memory and
+// the per-request latency and CPU measured for real by sim/calibrate at a few vCPU
+// allowances. The built-in classifier's calibrations are embedded.
+package calibration
 
 import (
 	"embed"
@@ -48,34 +51,34 @@ type Allowance struct {
 	Requests int64 `json:"requests"`
 }
 
-//go:embed calibrations/*.json
+//go:embed builtin/*.json
 var builtinCals embed.FS
 
-// BuiltinCalibration returns the shipped calibration of the built-in classifier model
+// Builtin returns the shipped calibration of the built-in classifier model
 // ("svm" or "mlp").
-func BuiltinCalibration(model string) (*Calibration, error) {
-	b, err := builtinCals.ReadFile("calibrations/" + model + ".json")
+func Builtin(model string) (*Calibration, error) {
+	b, err := builtinCals.ReadFile("builtin/" + model + ".json")
 	if err != nil {
 		return nil, fmt.Errorf("calibration: no built-in calibration for %q (have mlp, svm)", model)
 	}
-	return ParseCalibration(b)
+	return Parse(b)
 }
 
-// ReadCalibration reads a calibration file.
-func ReadCalibration(path string) (*Calibration, error) {
+// Read reads a calibration file.
+func Read(path string) (*Calibration, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("calibration: %w", err)
 	}
-	c, err := ParseCalibration(b)
+	c, err := Parse(b)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return c, nil
 }
 
-// ParseCalibration decodes and validates a calibration; unknown keys are errors.
-func ParseCalibration(b []byte) (*Calibration, error) {
+// Parse decodes and validates a calibration; unknown keys are errors.
+func Parse(b []byte) (*Calibration, error) {
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
 	var c Calibration
@@ -152,7 +155,7 @@ func (c *Calibration) LatencyTable() [101]float64 {
 // CPU was not measured or exceeds the latency (CPU on other threads in parallel).
 func (c *Calibration) CPUShare() float64 {
 	a := c.reference()
-	mean := meanOfPercentiles(a.ServiceMs)
+	mean := MeanOfPercentiles(a.ServiceMs)
 	if a.CPUMsPerRequest <= 0 || mean <= 0 || a.CPUMsPerRequest >= mean {
 		return 1
 	}
@@ -166,7 +169,7 @@ func (c *Calibration) CPUShare() float64 {
 func (c *Calibration) WorkTable() [101]float64 {
 	a := c.reference()
 	var t [101]float64
-	mean := meanOfPercentiles(a.ServiceMs)
+	mean := MeanOfPercentiles(a.ServiceMs)
 	k := 1.0
 	if a.CPUMsPerRequest > 0 && mean > 0 {
 		k = a.CPUMsPerRequest / mean
@@ -177,8 +180,8 @@ func (c *Calibration) WorkTable() [101]float64 {
 	return t
 }
 
-// meanOfPercentiles approximates a distribution's mean from its percentiles.
-func meanOfPercentiles(p []float64) float64 {
+// MeanOfPercentiles approximates a distribution's mean from its percentiles.
+func MeanOfPercentiles(p []float64) float64 {
 	s := 0.0
 	for i := 1; i < len(p); i++ {
 		s += (p[i] + p[i-1]) / 2
