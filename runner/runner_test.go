@@ -85,7 +85,12 @@ func TestRunEC2AndASG(t *testing.T) {
 	}
 	for _, p := range run.Platforms {
 		if p.Status != "ok" || p.Requests < 50 || p.ErrorRate > 0.05 {
-			t.Errorf("%s: status %s, %d requests, error rate %.3f (%s)", p.Name, p.Status, p.Requests, p.ErrorRate, p.Error)
+			lj, _ := os.ReadFile(filepath.Join(dir, results.PlatformDirName(p.Name), "load.json"))
+			outcomes := string(lj)
+			if i := strings.Index(outcomes, `"outcomes"`); i >= 0 {
+				outcomes = outcomes[i:min(len(outcomes), i+300)]
+			}
+			t.Errorf("%s: status %s, %d requests, error rate %.3f (%s); %s", p.Name, p.Status, p.Requests, p.ErrorRate, p.Error, outcomes)
 		}
 		if p.RunCost <= 0 || p.BilledSeconds < 60 {
 			t.Errorf("%s: cost %v billed %v s: an instance is billed at least 60 s", p.Name, p.RunCost, p.BilledSeconds)
