@@ -285,6 +285,7 @@ type latRecorder struct {
 	lats []float64
 }
 
+// Done implements Completer, keeping the requests after the warm-up.
 func (l *latRecorder) Done(m *Machine, arrived int64, tag int32) {
 	if tag >= steadyLatencyRequests/10 {
 		l.lats = append(l.lats, float64(l.eng.Nanos()-arrived)/1e9)

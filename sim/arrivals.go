@@ -48,6 +48,7 @@ func NewOpenSource(sched schedule.Schedule, spacing schedule.Spacing, seed uint6
 	return s
 }
 
+// Begin implements Source.
 func (s *openSource) Begin(eng *engine.Engine, start int64, send func(int32)) {
 	s.eng, s.start, s.send = eng, start, send
 	s.hid = eng.AddHandler(s)
@@ -72,8 +73,13 @@ func (s *openSource) Handle(int32, uint32) {
 	s.next()
 }
 
+// Completed implements Source.
 func (s *openSource) Completed(int32) {}
-func (s *openSource) End() int64      { return int64(s.duration) }
+
+// End implements Source.
+func (s *openSource) End() int64 { return int64(s.duration) }
+
+// Expected implements Source.
 func (s *openSource) Expected() int64 {
 	n := int64(s.sched.Expected() + 0.5)
 	if s.limit > 0 && s.limit < n {
@@ -122,6 +128,7 @@ func (s *closedSource) Handle(arg int32, _ uint32) {
 	s.send(arg)
 }
 
+// Begin implements Source.
 func (s *closedSource) Begin(eng *engine.Engine, start int64, send func(int32)) {
 	s.eng, s.start, s.send = eng, start, send
 	s.hid = eng.AddHandler(s)
@@ -134,6 +141,7 @@ func (s *closedSource) Begin(eng *engine.Engine, start int64, send func(int32)) 
 	}
 }
 
+// Completed implements Source.
 func (s *closedSource) Completed(tag int32) {
 	if s.batch != nil {
 		s.waiting--
@@ -149,6 +157,7 @@ func (s *closedSource) Completed(tag int32) {
 	s.eng.Schedule(s.eng.Nanos()+th, s.hid, tag, 0)
 }
 
+// End implements Source.
 func (s *closedSource) End() int64 {
 	if s.batch == nil && s.duration > 0 {
 		return int64(s.duration)
@@ -156,6 +165,7 @@ func (s *closedSource) End() int64 {
 	return -1
 }
 
+// Expected implements Source.
 func (s *closedSource) Expected() int64 {
 	if s.batch != nil {
 		return int64(s.batch.Parallel * s.batch.Repeats)
