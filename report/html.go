@@ -133,7 +133,7 @@ pre{background:#f7f7f7;padding:10px;overflow:auto;font-size:12px}.partial{backgr
 {{range .Rows}}<tr><td>{{.P.Name}}</td><td>{{.P.Size}}</td><td>{{.P.Runtime}}</td><td>{{.P.Requests}}</td><td>{{.P50}}</td><td>{{.P95}}</td><td>{{.P99}}</td><td>{{.Err}}</td><td>{{.P.ColdStarts}}</td><td>{{.ScaleOut}}</td><td>{{.P.PeakCapacity}}</td><td>{{.Billed}}</td><td>{{.RunCost}}</td><td>{{.Hourly}}</td><td>{{.PerM}}</td><td>{{.Monthly}}</td>
 <td>{{if eq .P.Status "failed"}}<span class="bad">failed</span>{{else if .P.SLOMet}}<span class="good">met</span>{{else}}<span class="bad">missed</span>{{end}}</td></tr>
 {{end}}</table>
-{{range .Rows}}{{if .P.Error}}<p class="bad">{{.P.Name}}: {{.P.Error}}</p>{{end}}{{if .P.SLOViolations}}<p>{{.P.Name}} missed: {{range .P.SLOViolations}}{{.}}; {{end}}</p>{{end}}{{end}}
+{{range $r := .Rows}}{{if .P.Error}}<p class="bad">{{.P.Name}}: {{.P.Error}}</p>{{end}}{{range $r.P.Notes}}<p>{{$r.P.Name}}: {{.}}</p>{{end}}{{if .P.SLOViolations}}<p>{{.P.Name}} missed: {{range .P.SLOViolations}}{{.}}; {{end}}</p>{{end}}{{end}}
 <h2>Assumptions</h2>
 <ul><li>Mode: {{.Run.Mode}}; SLO: {{or .Run.SLO "none"}}; load: {{or .Run.Load "-"}}</li>
 <li>Timescale: {{f .Run.Assumptions.Timescale}}× — control-plane delays (boot, alarm periods, cooldowns, warm-up, keep-alive) divided by it; request service time is real; instances and tasks are billed for uncompressed platform time (timescale × wall time), and $/M requests is the bill's hourly rate over the measured requests per hour</li>

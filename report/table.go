@@ -49,6 +49,9 @@ func Table(w io.Writer, run results.Run) error {
 		if p.Error != "" {
 			fmt.Fprintf(w, "%s: %s\n", p.Name, p.Error)
 		}
+		for _, n := range p.Notes {
+			fmt.Fprintf(w, "%s: %s\n", p.Name, n)
+		}
 	}
 	rec := Recommend(run)
 	if rec.Choice != "" {

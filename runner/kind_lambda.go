@@ -2,6 +2,7 @@ package runner
 
 import (
 	"fmt"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -34,11 +35,23 @@ func buildLambda(name string, settings *yaml.Node, d Deps) (*Built, error) {
 	}
 	vcpu := cfg.VCPU()
 	limit := cfg.ConcurrencyLimit()
-	return &Built{Platform: p, Size: fmt.Sprintf("%d MB", cfg.MemoryMB),
+	return &Built{Platform: lambdaPlatform{p}, Size: fmt.Sprintf("%d MB", cfg.MemoryMB),
 		// Every concurrent execution environment gets its own CPU quota, so the host must
 		// hold the concurrency limit's worth of them: set reserved_concurrency for a local
 		// run.
 		MaxVCPU: vcpu * float64(limit), MaxVCPUHint: "lower the function's reserved_concurrency",
 		UnitVCPU: vcpu, PerRequest: true,
 		Projection: projection.Lambda, ProjOptions: projection.Options{LambdaMemoryMB: cfg.MemoryMB, LambdaArch: cfg.Arch, API: billing.APIKind(cfg.API.Kind)}}, nil
+}
+
+// noter is a platform with platform-specific facts for the report.
+type noter interface{ notes() []string }
+
+// lambdaPlatform adds Lambda's own figures (INIT, concurrency, throttles) to the report.
+type lambdaPlatform struct{ *lambda.Platform }
+
+func (l lambdaPlatform) notes() []string {
+	st := l.Stats()
+	return []string{fmt.Sprintf("cold starts %d (INIT p50 %s, max %s), peak concurrency %d, throttles %d, timeouts %d",
+		st.ColdStarts, st.InitP50.Round(time.Millisecond), st.InitMax.Round(time.Millisecond), st.PeakConcurrency, st.Throttles, st.Timeouts)}
 }

@@ -211,7 +211,12 @@ func runPlatform(ctx context.Context, s *scenario.Scenario, o Options, dir *resu
 			// The bill covers platform time, Timescale times the wall time in which the
 			// requests were served: per million requests at the measured capacity and
 			// request rate is the bill's hourly rate over the requests per wall hour.
-			pr.PerMillion = pr.RunCost / math.Max(s.Timescale, 1) / float64(served) * 1e6
+			// Pay-per-request platforms (Lambda) bill service time, never compressed.
+			scale := math.Max(s.Timescale, 1)
+			if b.PerRequest {
+				scale = 1
+			}
+			pr.PerMillion = pr.RunCost / scale / float64(served) * 1e6
 		}
 		if s.SLO != "" {
 			pr.SLOViolations = checkSLO(s.SLO, res)
@@ -234,6 +239,9 @@ func runPlatform(ctx context.Context, s *scenario.Scenario, o Options, dir *resu
 		}
 		if bill.Error != "" {
 			pr.Notes = append(pr.Notes, "billing: "+bill.Error)
+		}
+		if n, ok := p.(noter); ok {
+			pr.Notes = append(pr.Notes, n.notes()...)
 		}
 		fmt.Fprintf(o.Log, "  %s: %d requests, p95 %.1f ms, errors %.2f%%, cost $%.5f\n", pr.Name, pr.Requests, pr.LatencyMs.P95, pr.ErrorRate*100, pr.RunCost)
 		rows = append(rows, pr)
