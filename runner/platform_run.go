@@ -158,6 +158,12 @@ func runPlatform(ctx context.Context, s *scenario.Scenario, o Options, dir *resu
 		t0 := time.Now()
 		tl.observe(0, st)
 		prog := newProgress(o.Progress, pr.Name)
+		emit := func(e platform.Event) {
+			if pp.sink != nil {
+				pp.sink.emit(e)
+			}
+		}
+		stopFaults := injectFaults(p, sp.Faults, s.Timescale, int64(i)+1, emit)
 		res, lerr := runLoad(ctx, ph.load, p.URL(), func(w window) {
 			st := p.Status()
 			t := time.Since(t0).Seconds()
@@ -168,6 +174,7 @@ func runPlatform(ctx context.Context, s *scenario.Scenario, o Options, dir *resu
 			prog.update(t, w, st, cost)
 		})
 		prog.done()
+		stopFaults()
 		last := i == len(phases)-1 || ctx.Err() != nil
 		if last {
 			stop()

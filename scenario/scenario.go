@@ -99,7 +99,26 @@ type Platform struct {
 	Runtime string `yaml:"runtime,omitempty"`
 	// Settings is the kind-specific section (instance type, min/max, policies, ...).
 	Settings yaml.Node `yaml:"settings,omitempty"`
+	// Faults are injected while the load runs (EC2 and ASG).
+	Faults []Fault `yaml:"faults,omitempty"`
 }
+
+// Fault is something that goes wrong on purpose, timed from the start of the load.
+type Fault struct {
+	// At is when the fault happens, from the start of the load.
+	At Duration `yaml:"at,omitempty"`
+	// Kill terminates this many in-service instances at once (a crash: no drain).
+	Kill int `yaml:"kill,omitempty"`
+	// SpotInterruption sends this many in-service instances a Spot interruption notice
+	// (2 minutes, divided by the timescale); they are then terminated.
+	SpotInterruption int `yaml:"spot_interruption,omitempty"`
+	// KillRatePerHour kills in-service instances at random at this rate (per hour of
+	// platform time), from At on.
+	KillRatePerHour float64 `yaml:"kill_rate_per_hour,omitempty"`
+}
+
+// FaultKinds are the platform kinds that support faults.
+var FaultKinds = []string{"ec2", "asg"}
 
 // Duration is a time.Duration written as "30s", "2m" or "150ms" in YAML.
 type Duration time.Duration
@@ -312,6 +331,21 @@ func (s *Scenario) Validate() error {
 		}
 		if p.Runtime != "" && p.Runtime != "process" && p.Runtime != "docker" {
 			return invalid(path+".runtime", "%q is not a runtime (use process or docker)", p.Runtime)
+		}
+		for j, f := range p.Faults {
+			fp := fmt.Sprintf("%s.faults[%d]", path, j)
+			if !contains(FaultKinds, p.Kind) {
+				return invalid(fp, "faults are supported on %s platforms, not %s", strings.Join(FaultKinds, " and "), p.Kind)
+			}
+			n := 0
+			for _, set := range []bool{f.Kill > 0, f.SpotInterruption > 0, f.KillRatePerHour > 0} {
+				if set {
+					n++
+				}
+			}
+			if n != 1 || f.Kill < 0 || f.SpotInterruption < 0 || f.KillRatePerHour < 0 {
+				return invalid(fp, "set exactly one of kill: N, spot_interruption: N or kill_rate_per_hour: R (all > 0)")
+			}
 		}
 	}
 	return nil

@@ -82,3 +82,21 @@ func FuzzParse(f *testing.F) {
 		_, _ = Parse(b)
 	})
 }
+
+func TestFaultValidation(t *testing.T) {
+	base := "name: x\nload: {rate: 1, duration: 1s}\n"
+	tests := []struct{ yaml, want string }{
+		{base + "platforms: [{name: a, kind: lambda, faults: [{at: 1s, kill: 1}]}]\n", "platforms[0].faults[0]: faults are supported on ec2 and asg"},
+		{base + "platforms: [{name: a, kind: asg, faults: [{at: 1s}]}]\n", "set exactly one of kill"},
+		{base + "platforms: [{name: a, kind: asg, faults: [{at: 1s, kill: 1, spot_interruption: 1}]}]\n", "set exactly one of kill"},
+	}
+	for _, tt := range tests {
+		_, err := Parse([]byte(tt.yaml))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("err = %v, want %q", err, tt.want)
+		}
+	}
+	if _, err := Parse([]byte(base + "platforms: [{name: a, kind: asg, faults: [{at: 10s, kill: 1}, {kill_rate_per_hour: 30}]}]\n")); err != nil {
+		t.Fatal(err)
+	}
+}
