@@ -18,6 +18,7 @@ func TestRunRejectsBadScenarios(t *testing.T) {
 		{"settings typo", base + "platforms: [{name: a, kind: asg, settings: {mni: 1}}]\n", "platforms[0] (a).settings: field mni is not a known key"},
 		{"host budget", base + "platforms: [{name: big, kind: asg, settings: {instance_type: m5.4xlarge, max: 10}}]\n", `host capacity: platform "big" can run 160 emulated vCPUs`},
 		{"bad type", base + "platforms: [{name: a, kind: ec2, settings: {instance_type: t2.mediun}}]\n", "did you mean t2.medium"},
+		{"fargate size", base + "platforms: [{name: f, kind: fargate, settings: {cpu: 0.25, memory_gb: 4}}]\n", "0.5, 1, 2"},
 		{"bad load", "name: x\nload: {rate: -1, duration: 1s}\nplatforms: [{name: a, kind: ec2}]\n", "load"},
 		{"bad slo", base + "slo: p95<fast\nplatforms: [{name: a, kind: ec2}]\n", "slo"},
 	}
