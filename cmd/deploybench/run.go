@@ -96,12 +96,17 @@ func runScenario(cmd *cobra.Command, s *scenario.Scenario, raw []byte, out strin
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		opts.Progress = stderr
 	}
-	fmt.Fprintf(stderr, "deploybench: scenario %q, %d platforms, timescale %gx, results streaming to %s\n", s.Name, len(s.Platforms), s.Timescale, out)
-	_, runErr := runner.Run(cmd.Context(), s, opts)
-	if runErr != nil && !errors.Is(runErr, runner.ErrInterrupted) {
-		if errors.Is(runErr, scenario.ErrInvalid) {
-			return asUsage(runErr)
+	plan, err := runner.Prepare(s, opts)
+	if err != nil {
+		if errors.Is(err, scenario.ErrInvalid) {
+			return asUsage(err)
 		}
+		return err
+	}
+	defer plan.Close()
+	fmt.Fprintf(stderr, "deploybench: scenario %q, %d platforms, timescale %gx, results streaming to %s\n", s.Name, len(s.Platforms), s.Timescale, out)
+	_, runErr := plan.Run(cmd.Context())
+	if runErr != nil && !errors.Is(runErr, runner.ErrInterrupted) {
 		return runErr
 	}
 	l, files, err := report.Write(out)
