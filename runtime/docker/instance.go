@@ -159,7 +159,7 @@ func (in *instance) WaitReady(ctx context.Context) error {
 			return fmt.Errorf("docker: instance %s exited before it was ready (%s)%s", in.id, in.ExitReason(), in.lastLogLine())
 		case <-ctx.Done():
 			t.Stop()
-			return fmt.Errorf("docker: instance %s (image %s) never answered on %s%s: %w", in.id, in.image, in.Addr()+in.spec.HealthPath, in.lastLogLine(), ctx.Err())
+			return fmt.Errorf("docker: instance %s (image %s) never answered 200 on %s (%w)%s", in.id, in.image, in.Addr()+in.spec.HealthPath, ctx.Err(), in.lastLogLine())
 		case <-t.C:
 		}
 		wait = min(2*wait, readyPoll)

@@ -44,7 +44,7 @@ func (b *Backend) Start(ctx context.Context, spec runtime.Spec) (runtime.Instanc
 	img, err := b.cli.ImageInspect(ctx, image)
 	if err != nil {
 		if isNotFound(err) {
-			return nil, fmt.Errorf("docker: image %q not found on the engine at %s (build it — deploybench image build for the classifier —, docker load it, or docker pull it)", image, b.host)
+			return nil, fmt.Errorf("docker: image %q not found on the engine at %s (deploybench image build makes the classifier's; load another with deploybench image load FILE, or docker pull it)", image, b.host)
 		}
 		return nil, fmt.Errorf("docker: image %q: %v", image, oneLine(err.Error()))
 	}

@@ -1,7 +1,7 @@
 // Command httpapp is the small HTTP server the docker backend's tests run as a FROM
 // scratch image: it is not deploybench, so the tests show that any image that reads
 // PORT works. GET /healthz answers 200 (503 with NEVER_HEALTHY=1), /burn?ms=N spins the
-// CPU for N ms of wall time, /alloc?mb=N allocates and touches N MiB and keeps it.
+// CPU for N ms of wall time (BURN_MS without ?ms), /alloc?mb=N allocates and touches N MiB and keeps it.
 package main
 
 import (
@@ -29,7 +29,10 @@ func main() {
 		fmt.Fprintln(w, "ok")
 	})
 	http.HandleFunc("/burn", func(w http.ResponseWriter, r *http.Request) {
-		ms, _ := strconv.Atoi(r.URL.Query().Get("ms"))
+		ms, err := strconv.Atoi(r.URL.Query().Get("ms"))
+		if err != nil {
+			ms, _ = strconv.Atoi(os.Getenv("BURN_MS"))
+		}
 		end := time.Now().Add(time.Duration(ms) * time.Millisecond)
 		n := 0
 		for time.Now().Before(end) {
