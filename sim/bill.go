@@ -2,7 +2,6 @@ package sim
 
 import (
 	"math"
-	"time"
 
 	"github.com/deploybench/deploybench/platform"
 	"github.com/deploybench/deploybench/pricing"
@@ -22,18 +21,11 @@ type billSummary struct {
 // pricing package applies it.
 const minBilledSeconds = 60
 
-// clockTime maps a record's uncompressed platform time back to the clock the run was
-// simulated on, as live runs bill over the wall time the run took: requests are never
-// compressed, so that is the time that ties a bill to the requests it served.
-func clockTime(t, origin time.Time, timescale float64) time.Time {
-	if timescale <= 1 || t.IsZero() {
-		return t
-	}
-	return origin.Add(time.Duration(float64(t.Sub(origin)) / timescale))
-}
-
-// billOf prices a platform's usage with the same rules as a live run.
-func billOf(book *pricing.Book, u platform.Usage, timescale float64) billSummary {
+// billOf prices a platform's usage with the same rules as a live run. Records are in
+// uncompressed platform time: a run at timescale T bills its instances for T times the
+// clock time they ran, as AWS would for the platform time the run stands for (billing
+// minimums apply to that time).
+func billOf(book *pricing.Book, u platform.Usage) billSummary {
 	var bu billing.Usage
 	billed := 0.0
 	origin, end := u.Start, u.End
@@ -46,7 +38,7 @@ func billOf(book *pricing.Book, u platform.Usage, timescale float64) billSummary
 		if e.IsZero() {
 			e = end
 		}
-		s, e := clockTime(r.LaunchedAt, origin, timescale), clockTime(e, origin, timescale)
+		s := r.LaunchedAt
 		if e.Before(s) {
 			e = s
 		}
@@ -57,10 +49,14 @@ func billOf(book *pricing.Book, u platform.Usage, timescale float64) billSummary
 		}
 	}
 	if u.FrontDoor == "alb" {
-		secs := clockTime(end, origin, timescale).Sub(origin).Seconds()
-		if secs > 0 {
-			bu.ALB = append(bu.ALB, billing.ALBUsage{Hours: secs / 3600, NewConnPerSec: float64(u.LBNewConnections) / secs,
-				ProcessedGBPerHour: float64(u.LBProcessedBytes) / 1e9 / (secs / 3600)})
+		if secs := end.Sub(origin).Seconds(); secs > 0 {
+			a := billing.ALBUsage{Hours: secs / 3600, LCUHours: u.LBLCUHours}
+			if a.LCUHours == 0 { // traffic rates are per clock second; the hours are platform hours
+				wall := secs / math.Max(u.Timescale, 1)
+				a.NewConnPerSec = float64(u.LBNewConnections) / wall
+				a.ProcessedGBPerHour = float64(u.LBProcessedBytes) / 1e9 / (wall / 3600)
+			}
+			bu.ALB = append(bu.ALB, a)
 		}
 	}
 	b, err := billing.Price(book, bu)

@@ -364,7 +364,7 @@ func simulatePlatform(ctx context.Context, s *scenario.Scenario, o Options, dir 
 		t := float64(at-t0) / 1e9
 		tl.observe(t, st)
 		costRate = b.UnitHourly*float64(st.InService+st.Pending+st.Draining) + b.FixedHourly
-		cost += costRate * w.step.Hours()
+		cost += costRate * w.step.Hours() * math.Max(w.timescale, 1) // platform hours
 		_ = pw.AddPoint(results.Point{T: round(t, 3), Requests: r.winReqs, Errors: r.winErrs,
 			P50: round(r.win.Quantile(0.5)/1e6, 3), P95: round(r.win.Quantile(0.95)/1e6, 3), P99: round(r.win.Quantile(0.99)/1e6, 3),
 			Capacity: st.InService, Pending: st.Pending, CPU: round(st.CPU, 2), CostSoFar: round(cost, 6)})
@@ -385,7 +385,7 @@ func simulatePlatform(ctx context.Context, s *scenario.Scenario, o Options, dir 
 	prog.done()
 	_ = p.Stop(context.Background())
 	usage := p.Usage()
-	bill := billOf(book, usage, w.timescale)
+	bill := billOf(book, usage)
 	_ = pw.WriteJSON("bill.json", bill)
 	_ = pw.WriteJSON("usage.json", usage)
 
@@ -408,7 +408,9 @@ func simulatePlatform(ctx context.Context, s *scenario.Scenario, o Options, dir 
 	pr.RunCost = bill.Total
 	pr.HourlyAtPeak = b.UnitHourly*float64(tl.peak) + b.FixedHourly
 	if r.served > 0 {
-		pr.PerMillion = bill.Total / float64(r.served) * 1e6
+		// The bill covers platform time, timescale times the clock time in which the
+		// requests were served, as live runs compute it.
+		pr.PerMillion = bill.Total / math.Max(w.timescale, 1) / float64(r.served) * 1e6
 	}
 	if s.SLO != "" {
 		pr.SLOViolations = checkSLO(s.SLO, pr)
