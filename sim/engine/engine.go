@@ -28,7 +28,7 @@ type event struct {
 	gen uint32
 }
 
-// Engine is a discrete-event loop with a virtual clock. It implements platform.Clock, so
+// Engine is a discrete-event loop with a virtual clock (a 4-ary event heap). It implements platform.Clock, so
 // the platform models run on it unchanged. It is single-goroutine by design: every
 // callback runs on the goroutine that calls Run, and nothing else may schedule events
 // while it runs (the platform models only call the clock from its own callbacks when
@@ -178,12 +178,14 @@ func less(a, b *event) bool {
 	return a.at < b.at || (a.at == b.at && a.seq < b.seq)
 }
 
+// The heap is 4-ary: half the depth of a binary heap, and the four children of a node
+// share a cache line or two, which makes pops cheaper at the sizes a simulation has.
 func (e *Engine) push(ev event) {
 	e.h = append(e.h, ev)
 	h := e.h
 	i := len(h) - 1
 	for i > 0 {
-		p := (i - 1) / 2
+		p := (i - 1) / 4
 		if !less(&h[i], &h[p]) {
 			break
 		}
@@ -201,13 +203,15 @@ func (e *Engine) pop() event {
 	h = h[:n]
 	i := 0
 	for {
-		l := 2*i + 1
-		if l >= n {
+		c := 4*i + 1
+		if c >= n {
 			break
 		}
-		m := l
-		if r := l + 1; r < n && less(&h[r], &h[l]) {
-			m = r
+		m := c
+		for k := c + 1; k < c+4 && k < n; k++ {
+			if less(&h[k], &h[m]) {
+				m = k
+			}
 		}
 		if !less(&h[m], &h[i]) {
 			break
