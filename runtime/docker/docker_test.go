@@ -62,6 +62,16 @@ func TestStartServeStopLeavesNothing(t *testing.T) {
 	if err := in.SetVCPU(0.5); err != nil {
 		t.Fatal(err)
 	}
+	res, err = cli.ContainerInspect(ctx, ci.ContainerID(), client.ContainerInspectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := res.Container.HostConfig.NanoCPUs; n != 125_000_000 {
+		t.Errorf("after SetVCPU(0.5): NanoCPUs %d, want 125000000", n)
+	}
+	if u, _ := in.Usage(); u.AllowedVCPU != 0.5 {
+		t.Errorf("after SetVCPU(0.5): allowed %v", u.AllowedVCPU)
+	}
 	if err := in.Stop(2 * time.Second); err != nil {
 		t.Fatal(err)
 	}
