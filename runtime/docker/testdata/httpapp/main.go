@@ -1,7 +1,7 @@
 // Command httpapp is the small HTTP server the docker backend's tests run as a FROM
 // scratch image: it is not deploybench, so the tests show that any image that reads
 // PORT works. GET /healthz answers 200 (503 with NEVER_HEALTHY=1), /burn?ms=N spins the
-// CPU for N ms of wall time (BURN_MS without ?ms), /alloc?mb=N allocates and touches N MiB and keeps it.
+// CPU for N ms of wall time (BURN_MS without ?ms), /alloc?mb=N (ALLOC_MB without ?mb) allocates and touches N MiB and keeps it.
 package main
 
 import (
@@ -43,7 +43,10 @@ func main() {
 		fmt.Fprintln(w, n)
 	})
 	http.HandleFunc("/alloc", func(w http.ResponseWriter, r *http.Request) {
-		mb, _ := strconv.Atoi(r.URL.Query().Get("mb"))
+		mb, err := strconv.Atoi(r.URL.Query().Get("mb"))
+		if err != nil {
+			mb, _ = strconv.Atoi(os.Getenv("ALLOC_MB"))
+		}
 		for i := 0; i < mb; i++ {
 			b := make([]byte, 1<<20)
 			for j := range b {
