@@ -58,8 +58,14 @@ func Target(target, path string) (*url.URL, error) {
 		return nil, fmt.Errorf("load: target %q is not an http(s) URL (want e.g. http://127.0.0.1:8080/predict)", target)
 	}
 	if path != "" {
-		u.Path = strings.TrimSuffix(u.Path, "/") + path
+		// A query in the path (e.g. /work?ms=5) is the request's query, not part of the
+		// path to escape.
+		p, q, hasQuery := strings.Cut(path, "?")
+		u.Path = strings.TrimSuffix(u.Path, "/") + p
 		u.RawPath = ""
+		if hasQuery {
+			u.RawQuery = q
+		}
 	}
 	return u, nil
 }
