@@ -79,6 +79,7 @@ type Platform struct {
 	reqTimer platform.Timer
 	lastReq  map[string]int64
 	stopped  bool
+	scaling  bool
 }
 
 var _ platform.Platform = (*Platform)(nil)
@@ -213,10 +214,23 @@ func (p *Platform) Start(ctx context.Context) error {
 	if err := p.svc.WaitFor(ctx, true, func(s platform.Status) bool { return s.InService >= want }); err != nil {
 		return fmt.Errorf("%s: %w", p.o.Kind, err)
 	}
-	if p.ctl != nil {
-		if err := p.ctl.Start(); err != nil {
-			return fmt.Errorf("%s: %w", p.o.Kind, err)
-		}
+	return p.StartScaling()
+}
+
+// StartScaling starts service auto scaling; Start does so once the initial tasks run.
+// The simulator, whose Start returns at its first wait (nothing moves on a virtual
+// clock while it waits), calls it itself once the engine has brought the initial tasks
+// to RUNNING. Calls after the first do nothing.
+func (p *Platform) StartScaling() error {
+	p.mu.Lock()
+	if p.ctl == nil || p.scaling || p.stopped {
+		p.mu.Unlock()
+		return nil
+	}
+	p.scaling = true
+	p.mu.Unlock()
+	if err := p.ctl.Start(); err != nil {
+		return fmt.Errorf("%s: %w", p.o.Kind, err)
 	}
 	return nil
 }

@@ -289,6 +289,10 @@ func (s *Service) pullLocked(t *task) {
 func (s *Service) startLocked(t *task) {
 	t.state = Activating
 	t.startedAt = s.o.Clock.Now()
+	if s.evented() {
+		s.queue = append(s.queue, func() { s.startEvented(t) })
+		return
+	}
 	ctx, cancel := context.WithCancel(s.ctx)
 	t.cancelWait = cancel
 	s.wg.Add(1)
@@ -297,24 +301,9 @@ func (s *Service) startLocked(t *task) {
 
 func (s *Service) startApp(ctx context.Context, t *task) {
 	defer s.wg.Done()
-	hostType := t.place.HostType
-	if hostType == "" {
-		hostType = "fargate"
-	}
-	spec := fleet.MachineSpec{Name: t.id, InstanceType: hostType, VCPU: s.o.VCPU, MemoryMiB: s.o.MemoryMiB}
-	m, err := s.o.Driver.Start(s.ctx, spec)
+	m, err := s.o.Driver.Start(s.ctx, s.spec(t))
 	s.mu.Lock()
-	if err != nil {
-		if t.state == Activating {
-			s.emit("task_start_failed", t.id, err.Error())
-			s.stopTaskLocked(t, "CannotStartContainerError: "+err.Error(), true)
-		}
-		s.unlock()
-		return
-	}
-	t.machine = m
-	if t.state != Activating { // stopped while starting
-		s.stopMachineLocked(t)
+	if !s.startedLocked(t, m, err) {
 		s.unlock()
 		return
 	}
@@ -326,16 +315,86 @@ func (s *Service) startApp(ctx context.Context, t *task) {
 
 	s.mu.Lock()
 	defer s.unlock()
+	if err != nil && t.state == Activating && isDone(m) {
+		return // the watcher stops it with the exit reason
+	}
+	s.readyLocked(t, m, err)
+}
+
+// evented reports whether the driver is the simulator's kind: apps are then started on
+// the clock's goroutine and report readiness and exit by callbacks, so that a
+// discrete-event loop sees every consequence of an event before the next one.
+func (s *Service) evented() bool {
+	_, ok := s.o.Driver.(fleet.EventDriver)
+	return ok
+}
+
+// startEvented starts the task's app with an EventDriver, on the clock's goroutine (from
+// the queue, off the lock), and lets the machine's callbacks drive the rest: the same
+// steps as startApp and watch, without goroutines.
+func (s *Service) startEvented(t *task) {
+	m, err := s.o.Driver.Start(s.ctx, s.spec(t))
+	s.mu.Lock()
+	defer s.unlock()
+	if !s.startedLocked(t, m, err) {
+		return
+	}
+	em, ok := m.(fleet.EventMachine)
+	if !ok {
+		s.emit("task_start_failed", t.id, "event driver returned a machine without callbacks")
+		s.stopTaskLocked(t, "CannotStartContainerError: not an event machine", true)
+		return
+	}
+	em.OnExit(func() {
+		s.mu.Lock()
+		defer s.unlock()
+		s.exitedLocked(t, m)
+	})
+	em.OnReady(func(err error) {
+		s.mu.Lock()
+		defer s.unlock()
+		if err != nil && t.state == Activating && isDone(m) {
+			return // OnExit stops it with the exit reason
+		}
+		s.readyLocked(t, m, err)
+	})
+}
+
+func (s *Service) spec(t *task) fleet.MachineSpec {
+	hostType := t.place.HostType
+	if hostType == "" {
+		hostType = "fargate"
+	}
+	return fleet.MachineSpec{Name: t.id, InstanceType: hostType, VCPU: s.o.VCPU, MemoryMiB: s.o.MemoryMiB}
+}
+
+// startedLocked records the outcome of Driver.Start and reports whether the task goes on
+// to wait for its app.
+func (s *Service) startedLocked(t *task, m fleet.Machine, err error) bool {
+	if err != nil {
+		if t.state == Activating {
+			s.emit("task_start_failed", t.id, err.Error())
+			s.stopTaskLocked(t, "CannotStartContainerError: "+err.Error(), true)
+		}
+		return false
+	}
+	t.machine = m
+	if t.state != Activating { // stopped while starting
+		s.stopMachineLocked(t)
+		return false
+	}
+	return true
+}
+
+// readyLocked handles the end of the app's start: registration with the target group
+// (or RUNNING at once without one), or a stop when it never became ready.
+func (s *Service) readyLocked(t *task, m fleet.Machine, err error) {
 	if t.state != Activating {
 		return
 	}
 	if err != nil {
-		select {
-		case <-m.Done(): // the watcher stops it with the exit reason
-		default:
-			s.emit("task_ready_failed", t.id, err.Error())
-			s.stopTaskLocked(t, "Task failed to start: "+err.Error(), true)
-		}
+		s.emit("task_ready_failed", t.id, err.Error())
+		s.stopTaskLocked(t, "Task failed to start: "+err.Error(), true)
 		return
 	}
 	s.emit("task_app_ready", t.id, "exec→ready "+fmtDur(s.o.Clock.Now().Sub(t.startedAt)))
@@ -365,6 +424,11 @@ func (s *Service) watch(t *task, m fleet.Machine) {
 	}
 	s.mu.Lock()
 	defer s.unlock()
+	s.exitedLocked(t, m)
+}
+
+// exitedLocked stops and replaces a task whose app exited on its own.
+func (s *Service) exitedLocked(t *task, m fleet.Machine) {
 	if t.state == Stopped || (t.stopCalled && !t.crashed) {
 		return
 	}
@@ -466,11 +530,24 @@ func (s *Service) stopMachineLocked(t *task) {
 	if t.stopGrace > 0 {
 		grace = t.stopGrace
 	}
+	if s.evented() { // on the clock's goroutine, after the lock is released
+		s.queue = append(s.queue, func() { _ = m.Stop(grace) })
+		return
+	}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
 		_ = m.Stop(grace) // the watcher records how it exited; cleanup is best effort
 	}()
+}
+
+func isDone(m fleet.Machine) bool {
+	select {
+	case <-m.Done():
+		return true
+	default:
+		return false
+	}
 }
 
 // Kill crashes a task, as a fault: its app is killed at once; the service sees it exit
