@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"time"
 
 	"github.com/deploybench/deploybench/platform"
 	"github.com/deploybench/deploybench/pricing"
@@ -44,9 +45,35 @@ func billOf(book *pricing.Book, u platform.Usage) billSummary {
 		}
 		bu.Instances = append(bu.Instances, billing.InstanceUsage{ID: r.ID, Type: r.Type, Purchase: p, Start: s, End: e})
 		billed += math.Max(minBilledSeconds, e.Sub(s).Seconds())
+		if r.ManagedFee { // ECS Managed Instances: the management fee per instance-hour
+			bu.MIFees = append(bu.MIFees, billing.MIFee{Type: r.Type, Start: s, End: e})
+		}
 		if r.SurplusVCPUHours > 0 {
 			bu.Credits = append(bu.Credits, billing.CreditSurcharge{Type: r.Type, VCPUHours: r.SurplusVCPUHours})
 		}
+	}
+	for _, t := range u.Tasks { // Fargate: per task, per second, 1-minute minimum
+		e := t.EndedAt
+		if e.IsZero() {
+			e = end
+		}
+		s := t.StartedAt
+		if e.Before(s) {
+			e = s
+		}
+		bu.Tasks = append(bu.Tasks, billing.TaskUsage{ID: t.ID, VCPU: t.VCPU, MemoryGB: t.MemoryGB, Arch: t.Arch, Spot: t.Spot, Start: s, End: e})
+		billed += math.Max(minBilledSeconds, e.Sub(s).Seconds())
+	}
+	if l := u.Lambda; l != nil && l.Invocations > 0 { // service time, never compressed
+		bu.Lambda = append(bu.Lambda, billing.LambdaUsage{MemoryMB: l.MemoryMB, Arch: l.Arch, Invocations: l.Invocations,
+			BilledDuration: time.Duration(l.BilledMillis) * time.Millisecond})
+		billed += float64(l.BilledMillis) / 1000
+	}
+	switch u.FrontDoor {
+	case "apigw-http":
+		bu.APIGateway = append(bu.APIGateway, billing.APIGatewayUsage{Kind: billing.HTTPAPI, Requests: u.Requests})
+	case "apigw-rest":
+		bu.APIGateway = append(bu.APIGateway, billing.APIGatewayUsage{Kind: billing.RESTAPI, Requests: u.Requests})
 	}
 	if u.FrontDoor == "alb" {
 		if secs := end.Sub(origin).Seconds(); secs > 0 {

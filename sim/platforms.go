@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"context"
 	"errors"
 	"fmt"
 
@@ -33,10 +32,13 @@ type Built struct {
 	Fixed                             bool
 	Projection                        projection.Platform
 	ProjOptions                       projection.Options
+	// AfterStart, if set, runs once the initial capacity is in service: the container
+	// platforms start service auto scaling then, as their live Start does after its wait.
+	AfterStart func() error
 }
 
 // SimKinds lists the platform kinds the simulator can run.
-var SimKinds = []string{"ec2", "asg"}
+var SimKinds = []string{"ec2", "asg", "ecs-ec2", "fargate", "ecs-mi"}
 
 // ErrKindNotSimulated is returned for platform kinds the simulator cannot run yet.
 var ErrKindNotSimulated = errors.New("not simulated yet")
@@ -84,19 +86,7 @@ func Build(sp scenario.Platform, s *scenario.Scenario, w fleet.World, book *pric
 			cfg.Timescale = timescale
 		}
 		cfg = cfg.WithDefaults()
-		var drv *Driver
-		if d, ok := w.Driver.(*Driver); ok {
-			drv = d
-		}
-		prober := lb.ProberFunc(func(_ context.Context, t lb.Target) error {
-			if drv != nil {
-				if m := drv.Machine(t.ID); m != nil && m.stopped.Load() {
-					return errors.New("stopped")
-				}
-			}
-			return nil
-		})
-		p, err := asg.New(cfg, asg.Env{World: w, Prober: prober, NoFrontDoor: true})
+		p, err := asg.New(cfg, asg.Env{World: w, Prober: stoppedProber(w), NoFrontDoor: true})
 		if err != nil {
 			return nil, err
 		}
@@ -107,6 +97,12 @@ func Build(sp scenario.Platform, s *scenario.Scenario, w fleet.World, book *pric
 			Size:     fmt.Sprintf("%s ×%d–%d", cfg.InstanceType, cfg.Min, cfg.Max),
 			UnitVCPU: spec.VCPU, UnitHourly: hourly(book, cfg.LaunchTemplate), FixedHourly: alb,
 			Projection: projection.EC2ASG, ProjOptions: projection.Options{InstanceType: cfg.InstanceType, Purchase: purchase, MinCapacity: max(cfg.Min, 1)}}, nil
+	case "fargate":
+		return buildFargate(sp, timescale, w, book)
+	case "ecs-ec2":
+		return buildECSEC2(sp, timescale, w, book)
+	case "ecs-mi":
+		return buildECSMI(sp, timescale, w, book)
 	}
 	return nil, fmt.Errorf("platform kind %q: %w (the simulator runs %v)", sp.Kind, ErrKindNotSimulated, SimKinds)
 }

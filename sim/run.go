@@ -259,8 +259,9 @@ func (w *workload) source() (Source, error) {
 type eventSink struct {
 	w *results.PlatformWriter
 	n map[string]int64
-	// After loadStart: the first launch and the first instance in service after it,
-	// which time the first scale-out exactly (the timeline's points may be a minute apart).
+	// After loadStart: the first launch (or new task) and the first instance in service
+	// (or task running) after it, which time the first scale-out exactly (the
+	// timeline's points may be a minute apart).
 	loadStart           time.Time
 	launched, inService time.Time
 }
@@ -269,9 +270,9 @@ func (e *eventSink) emit(ev platform.Event) {
 	e.n[ev.Kind]++
 	if !e.loadStart.IsZero() && !ev.At.Before(e.loadStart) {
 		switch {
-		case ev.Kind == "launch" && e.launched.IsZero():
+		case (ev.Kind == "launch" || ev.Kind == "task_provisioning") && e.launched.IsZero():
 			e.launched = ev.At
-		case ev.Kind == "in_service" && !e.launched.IsZero() && e.inService.IsZero():
+		case (ev.Kind == "in_service" || ev.Kind == "task_running") && !e.launched.IsZero() && e.inService.IsZero():
 			e.inService = ev.At
 		}
 	}
@@ -331,6 +332,12 @@ func simulatePlatform(ctx context.Context, s *scenario.Scenario, o Options, dir 
 		return fail(fmt.Errorf("start: initial capacity not in service after an hour of simulated time (%d of %d)", st.InService, want))
 	}
 
+	if b.AfterStart != nil {
+		if err := b.AfterStart(); err != nil {
+			_ = p.Stop(context.Background())
+			return fail(fmt.Errorf("start: %w", err))
+		}
+	}
 	st := p.Status()
 	tl := &timeline{unitVCPU: b.UnitVCPU, initial: st.InService, demandAt: -1, readyAt: -1, peak: st.InService}
 	t0 := eng.Nanos()
