@@ -21,6 +21,10 @@ type Deps struct {
 	Driver fleet.Driver
 	// OnEvent, if set, receives every platform event as it happens.
 	OnEvent func(platform.Event)
+	// NoServer runs the platform without its HTTP API (URL stays empty): the simulator
+	// routes requests itself, with Gateway().Admit and Outcome and the pool's
+	// AcquireFunc and Release.
+	NoServer bool
 }
 
 // Platform is a function behind API Gateway: the "lambda" platform.Platform. Its URL is
@@ -34,6 +38,7 @@ type Platform struct {
 	fn      *Function
 	gw      *apigw.Gateway
 	srv     *apigw.Server
+	noSrv   bool
 
 	mu      sync.Mutex
 	started time.Time
@@ -58,7 +63,7 @@ func New(cfg Config, d Deps) (*Platform, error) {
 	if d.Clock == nil {
 		d.Clock = platform.WallClock{}
 	}
-	p := &Platform{cfg: cfg, clock: d.Clock, onEvent: d.OnEvent, lastRej: map[string]time.Time{}, folded: map[string]int{}}
+	p := &Platform{cfg: cfg, clock: d.Clock, onEvent: d.OnEvent, noSrv: d.NoServer, lastRej: map[string]time.Time{}, folded: map[string]int{}}
 	pool, err := NewPool(PoolOptions{
 		Clock: d.Clock, Driver: d.Driver, Prefix: "lambda", MemoryMB: cfg.MemoryMB, Arch: cfg.Arch,
 		Limit: cfg.ConcurrencyLimit(), ScalingRate: cfg.ScalingRate,
@@ -105,6 +110,9 @@ func (p *Platform) Start(ctx context.Context) error {
 	if err := p.pool.Start(ctx); err != nil {
 		return err
 	}
+	if p.noSrv {
+		return nil
+	}
 	return p.srv.Start()
 }
 
@@ -136,7 +144,10 @@ func (p *Platform) Events() []platform.Event {
 // Stop closes the API (waiting for invocations in progress, bounded by ctx), then every
 // execution environment.
 func (p *Platform) Stop(ctx context.Context) error {
-	errSrv := p.srv.Close(ctx)
+	var errSrv error
+	if !p.noSrv {
+		errSrv = p.srv.Close(ctx)
+	}
 	p.fn.Close()
 	// The environments are stopped even when ctx ran out waiting for invocations: a
 	// fresh bound of the SIGTERM grace plus a margin, so that no app is left behind.

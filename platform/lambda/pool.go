@@ -132,6 +132,13 @@ func (p *Pool) Start(ctx context.Context) error {
 	for i := range envs {
 		envs[i] = p.newEnvLocked(true)
 	}
+	if p.evented() {
+		for _, e := range envs {
+			p.initEvented(e, func(err error) { p.provisionedEvented(e, err) })
+		}
+		p.unlock()
+		return nil
+	}
 	p.wg.Add(len(envs))
 	p.unlock()
 	errs := make(chan error, len(envs))
@@ -183,39 +190,52 @@ func (p *Pool) newEnvLocked(provisioned bool) *Env {
 // environment acquired must be given back with Release.
 func (p *Pool) Acquire(ctx context.Context) (*Env, error) {
 	p.mu.Lock()
-	if p.closed {
+	e, cold, err := p.admitLocked()
+	if err != nil || !cold {
 		p.unlock()
-		return nil, ErrClosed
+		return e, err
 	}
-	if e := p.takeIdleLocked(); e != nil {
-		p.busyLocked(e)
-		p.unlock()
-		return e, nil
-	}
-	now := p.o.Clock.Now()
-	if p.busy+p.initing >= p.o.Limit {
-		p.throttleLocked(now, "concurrency")
-		p.unlock()
-		return nil, &ThrottleError{Reason: "concurrency", Limit: p.o.Limit}
-	}
-	if !p.scaler.Allow(now) {
-		p.throttleLocked(now, "scaling")
-		p.unlock()
-		return nil, &ThrottleError{Reason: "scaling", Limit: p.o.ScalingRate}
-	}
-	e := p.newEnvLocked(false)
-	p.initing++
 	// The INIT counts in wg, so Close waits for it and the goroutines it starts are
 	// added while the count is held (never after Wait returned).
 	p.wg.Add(1)
 	defer p.wg.Done()
-	p.trackPeakLocked()
 	p.unlock()
 
-	err := p.initEnv(ctx, e)
+	err = p.initEnv(ctx, e)
 
 	p.mu.Lock()
 	defer p.unlock()
+	return p.coldDoneLocked(e, err)
+}
+
+// admitLocked is Acquire's decision: a warm environment (cold false), a new one in INIT
+// counted as concurrency (cold true), or a refusal.
+func (p *Pool) admitLocked() (e *Env, cold bool, err error) {
+	if p.closed {
+		return nil, false, ErrClosed
+	}
+	if e := p.takeIdleLocked(); e != nil {
+		p.busyLocked(e)
+		return e, false, nil
+	}
+	now := p.o.Clock.Now()
+	if p.busy+p.initing >= p.o.Limit {
+		p.throttleLocked(now, "concurrency")
+		return nil, false, &ThrottleError{Reason: "concurrency", Limit: p.o.Limit}
+	}
+	if !p.scaler.Allow(now) {
+		p.throttleLocked(now, "scaling")
+		return nil, false, &ThrottleError{Reason: "scaling", Limit: p.o.ScalingRate}
+	}
+	e = p.newEnvLocked(false)
+	p.initing++
+	p.trackPeakLocked()
+	return e, true, nil
+}
+
+// coldDoneLocked ends a cold start: the environment serves its request, or is
+// discarded with the INIT's error (billed: a failed INIT ran).
+func (p *Pool) coldDoneLocked(e *Env, err error) (*Env, error) {
 	p.initing--
 	if err != nil && p.closed { // cut short by Close: not a failure of the function
 		p.discardLocked(e)
@@ -313,6 +333,12 @@ func (p *Pool) Release(e *Env, d time.Duration, o Outcome) {
 		p.meter.InitBilledMillis += BilledMillis(e.unbilledInit)
 	}
 	e.unbilledInit = 0
+	p.returnLocked(e, d, o)
+}
+
+// returnLocked takes back an environment released after an invocation of d: warm, or
+// discarded by outcome.
+func (p *Pool) returnLocked(e *Env, d time.Duration, o Outcome) {
 	e.cold = false
 	if e.held {
 		e.held = false
@@ -421,7 +447,9 @@ func (p *Pool) discardLocked(e *Env) {
 		e.reclaim = nil
 	}
 	delete(p.envs, e.id)
-	if m := e.machine; m != nil {
+	if m := e.machine; m != nil && p.evented() {
+		_ = m.Stop(p.o.StopGrace) // an event machine reports its exit as a clock event
+	} else if m != nil {
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
@@ -441,6 +469,11 @@ func (p *Pool) watch(e *Env, m fleet.Machine) {
 	}
 	p.mu.Lock()
 	defer p.unlock()
+	p.exitedLocked(e, m)
+}
+
+// exitedLocked handles an app that exited on its own.
+func (p *Pool) exitedLocked(e *Env, m fleet.Machine) {
 	switch e.state {
 	case stateIdle:
 		p.removeIdleLocked(e)
@@ -458,6 +491,10 @@ func (p *Pool) watch(e *Env, m fleet.Machine) {
 // Lambda keeps provisioned concurrency at its configured level.
 func (p *Pool) replaceProvisionedLocked() {
 	e := p.newEnvLocked(true)
+	if p.evented() {
+		p.initEvented(e, func(err error) { p.provisionedEvented(e, err) })
+		return
+	}
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
