@@ -69,6 +69,8 @@ type aggregator struct {
 	segAt  time.Duration
 	segCum float64
 	cache  map[latKey]*[aggQuantiles]float64
+	// lam is the Lambda part: environments held from the pool instead of targets.
+	lam *lambdaAgg
 }
 
 // latKey identifies a latency table: the machine's CPU limits and the arrival rate,
@@ -151,6 +153,10 @@ func (a *aggregator) serve(n int64, dt float64) {
 	}
 	if n > 0 {
 		r.lastSend = a.eng.Nanos()
+	}
+	if a.lam != nil {
+		a.lam.serve(n, dt)
+		return
 	}
 	for _, m := range a.active {
 		m.advance(a.eng.Nanos())

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/deploybench/deploybench/platform/fleet"
+	"github.com/deploybench/deploybench/platform/lambda"
 	"github.com/deploybench/deploybench/platform/lb"
 )
 
@@ -61,6 +62,10 @@ type Machine struct {
 	hid  int32
 	// Target is the load balancer target this machine is, set by the router.
 	Target lb.Target
+	// env is the Lambda environment this machine is while it serves a request, and
+	// envAt when the request reached it (set by the router).
+	env   *lambda.Env
+	envAt int64
 
 	allow   float64 // vCPU allowance (credits may lower it)
 	quota   float64 // host core-seconds per period; +Inf when it cannot bind

@@ -35,10 +35,17 @@ type Built struct {
 	// AfterStart, if set, runs once the initial capacity is in service: the container
 	// platforms start service auto scaling then, as their live Start does after its wait.
 	AfterStart func() error
+	// Lambda routes requests through API Gateway and the function's pool; nil for the
+	// platforms behind a balancer or reached directly.
+	Lambda *lambdaRoute
+	// Serverless platforms have no initial capacity to wait for beyond Initial
+	// (provisioned concurrency).
+	Serverless bool
+	Initial    int
 }
 
 // SimKinds lists the platform kinds the simulator can run.
-var SimKinds = []string{"ec2", "asg", "ecs-ec2", "fargate", "ecs-mi"}
+var SimKinds = []string{"ec2", "asg", "ecs-ec2", "fargate", "ecs-mi", "lambda"}
 
 // ErrKindNotSimulated is returned for platform kinds the simulator cannot run yet.
 var ErrKindNotSimulated = errors.New("not simulated yet")
@@ -103,6 +110,8 @@ func Build(sp scenario.Platform, s *scenario.Scenario, w fleet.World, book *pric
 		return buildECSEC2(sp, timescale, w, book)
 	case "ecs-mi":
 		return buildECSMI(sp, timescale, w, book)
+	case "lambda":
+		return buildLambda(sp, timescale, w)
 	}
 	return nil, fmt.Errorf("platform kind %q: %w (the simulator runs %v)", sp.Kind, ErrKindNotSimulated, SimKinds)
 }

@@ -26,7 +26,8 @@ type router struct {
 	maxIn   int
 	hid     int32
 
-	direct *Machine // EC2: the instance's own address
+	direct *Machine     // EC2: the instance's own address
+	lam    *lambdaRoute // Lambda: API Gateway and the function's pool
 
 	inflight            int
 	total, win          engine.Hist
@@ -91,16 +92,16 @@ func (r *router) send(tag int32) {
 	r.lastSend = now
 	r.reqs++
 	r.winReqs++
+	if r.lam != nil {
+		r.sendLambda(now, tag)
+		return
+	}
 	var m *Machine
 	if r.inflight < r.maxIn {
 		m = r.target()
 	}
 	if m == nil {
-		r.errs++
-		r.winErrs++
-		if tag >= 0 { // a closed-model user hears of the error after a round trip
-			r.eng.Schedule(now+int64(time.Millisecond), r.hid, tag, 0)
-		}
+		r.reject(now, tag)
 		return
 	}
 	r.inflight++
@@ -115,6 +116,15 @@ func (r *router) send(tag int32) {
 	m.Arrive(w, now-extra, tag)
 }
 
+// reject counts a request answered with an error at now.
+func (r *router) reject(now int64, tag int32) {
+	r.errs++
+	r.winErrs++
+	if tag >= 0 { // a closed-model user hears of the error after a round trip
+		r.eng.Schedule(now+int64(time.Millisecond), r.hid, tag, 0)
+	}
+}
+
 // Handle implements engine.Handler: a failed request's answer reaches its closed-model user.
 func (r *router) Handle(tag int32, _ uint32) { r.src.Completed(tag) }
 
@@ -122,7 +132,8 @@ func (r *router) Handle(tag int32, _ uint32) { r.src.Completed(tag) }
 func (r *router) Done(m *Machine, arrived int64, tag int32) {
 	r.inflight--
 	lat := r.eng.Nanos() - arrived
-	if lat > r.timeout {
+	failed := m.env != nil && r.doneLambda(m)
+	if lat > r.timeout || failed {
 		r.errs++
 		r.winErrs++
 	} else {

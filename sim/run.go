@@ -314,6 +314,7 @@ func simulatePlatform(ctx context.Context, s *scenario.Scenario, o Options, dir 
 	}
 	pr.Size = b.Size
 	r.bal = b.Balancer
+	r.lam = b.Lambda
 	p := b.Platform
 
 	// Start sets everything in motion and waits for the initial capacity; under the
@@ -326,6 +327,9 @@ func simulatePlatform(ctx context.Context, s *scenario.Scenario, o Options, dir 
 		return fail(fmt.Errorf("start: %w", err))
 	}
 	want := max(1, p.Status().Desired)
+	if b.Serverless {
+		want = b.Initial
+	}
 	eng.RunWhile(eng.Nanos()+int64(time.Hour), func() bool { return p.Status().InService < want })
 	if st := p.Status(); st.InService < want {
 		_ = p.Stop(context.Background())
@@ -346,6 +350,9 @@ func simulatePlatform(ctx context.Context, s *scenario.Scenario, o Options, dir 
 	var agg *aggregator
 	if w.mode == ModeAggregate {
 		agg = newAggregator(eng, r, w, t0)
+		if b.Lambda != nil {
+			agg.lam = newLambdaAgg(agg, cal, cpu, b)
+		}
 	} else {
 		src, err := w.source()
 		if err != nil {
@@ -392,11 +399,22 @@ func simulatePlatform(ctx context.Context, s *scenario.Scenario, o Options, dir 
 	prog.done()
 	_ = p.Stop(context.Background())
 	usage := p.Usage()
+	if agg != nil && b.Lambda != nil { // aggregated mode admits in bulk, past the gateway's counters
+		usage.Requests = b.Lambda.apiBilled
+	}
 	bill := billOf(book, usage)
 	_ = pw.WriteJSON("bill.json", bill)
 	_ = pw.WriteJSON("usage.json", usage)
 
 	pr.Requests, pr.Errors = r.reqs, r.errs
+	if usage.Lambda != nil {
+		pr.ColdStarts = usage.Lambda.ColdStarts
+		if b.Lambda != nil {
+			st := b.Lambda.p.Stats()
+			pr.Notes = append(pr.Notes, fmt.Sprintf("cold starts %d (INIT p50 %s, max %s), peak concurrency %d, throttles %d, timeouts %d",
+				st.ColdStarts, st.InitP50.Round(time.Millisecond), st.InitMax.Round(time.Millisecond), st.PeakConcurrency, st.Throttles, st.Timeouts))
+		}
+	}
 	if r.reqs > 0 {
 		pr.ErrorRate = float64(r.errs) / float64(r.reqs)
 	}

@@ -20,6 +20,7 @@ const (
 // Env is one execution environment: an app process that serves one request at a time.
 type Env struct {
 	id          string
+	seq         int // creation order
 	provisioned bool
 
 	// Fields below are guarded by the pool's lock.

@@ -178,7 +178,7 @@ func (p *Pool) startProvisioned(ctx context.Context, e *Env) error {
 // newEnvLocked registers a new environment in INIT.
 func (p *Pool) newEnvLocked(provisioned bool) *Env {
 	p.seq++
-	e := &Env{id: p.o.Prefix + "-" + strconv.Itoa(p.seq), provisioned: provisioned, state: stateInit}
+	e := &Env{id: p.o.Prefix + "-" + strconv.Itoa(p.seq), seq: p.seq, provisioned: provisioned, state: stateInit}
 	p.envs[e.id] = e
 	return e
 }

@@ -116,6 +116,8 @@ func (p *Pool) sample() {
 		}
 	}
 	p.mu.Unlock()
+	// In creation order, not the map's: the sum's rounding, and so a simulated run, repeats.
+	slices.SortFunc(probes, func(a, b probe) int { return a.e.seq - b.e.seq })
 	samples := make([]fleet.Sample, len(probes))
 	oks := make([]bool, len(probes))
 	for i, pr := range probes {
