@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -121,6 +122,15 @@ func runScenario(cmd *cobra.Command, s *scenario.Scenario, raw []byte, out strin
 	fmt.Fprintf(w, "\nreport: %s\nsummary: %s, %s\n", files.HTML, files.JSON, files.CSV)
 	if runErr != nil {
 		return fmt.Errorf("%w; rebuild the report later with 'deploybench report %s'", runErr, out)
+	}
+	var failed []string
+	for _, p := range l.Run.Platforms {
+		if p.Status == "failed" {
+			failed = append(failed, p.Name)
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%d of %d platforms failed (%s); the report shows why", len(failed), len(l.Run.Platforms), strings.Join(failed, ", "))
 	}
 	return nil
 }
