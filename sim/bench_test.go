@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"github.com/deploybench/deploybench/scenario"
 	"github.com/deploybench/deploybench/sim/traffic"
 	"testing"
 	"time"
@@ -35,4 +36,24 @@ func BenchmarkAggregateMonth(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkAggregateMonthPerPlatform: the month scenario (30 days of diurnal traffic
+// averaging 1,000 req/s) on each of the six platforms alone, aggregated mode: where the
+// month's time goes, per platform.
+func BenchmarkAggregateMonthPerPlatform(b *testing.B) {
+	s, raw := readScenario(b, "../../bench/sim/month.yaml")
+	tr, _ := traffic.Parse("diurnal:peak=1800,trough=200")
+	all := s.Platforms
+	for _, sp := range all {
+		b.Run(sp.Name, func(b *testing.B) {
+			s.Platforms = []scenario.Platform{sp}
+			for i := 0; i < b.N; i++ {
+				if _, err := Simulate(context.Background(), s, Options{OutDir: b.TempDir(), ScenarioYAML: raw, Traffic: &tr, Days: 30, Mode: ModeAggregate}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	s.Platforms = all
 }

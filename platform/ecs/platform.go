@@ -200,7 +200,9 @@ func (p *Platform) Start(ctx context.Context) error {
 		}
 		p.proxy = px
 	}
-	p.reqTimer = p.clock.AfterFunc(p.cfg.SampleInterval, p.sampleRequests)
+	if p.usesRequestCount() {
+		p.reqTimer = p.clock.AfterFunc(p.cfg.SampleInterval, p.sampleRequests)
+	}
 	p.mu.Unlock()
 
 	if p.o.Hooks.Start != nil {
@@ -233,6 +235,21 @@ func (p *Platform) StartScaling() error {
 		return fmt.Errorf("%s: %w", p.o.Kind, err)
 	}
 	return nil
+}
+
+// usesRequestCount reports whether a scaling policy tracks ALBRequestCountPerTarget:
+// only then is the per-target request series sampled (reading every target's counters
+// each second is most of a long simulation's time otherwise).
+func (p *Platform) usesRequestCount() bool {
+	if p.ctl == nil {
+		return false
+	}
+	for _, pc := range p.cfg.Policies {
+		if pc.Metric == MetricRequestCountPerTarget {
+			return true
+		}
+	}
+	return false
 }
 
 // sampleRequests publishes each healthy target's requests since the last sample; the
