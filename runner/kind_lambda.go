@@ -52,6 +52,6 @@ type lambdaPlatform struct{ *lambda.Platform }
 
 func (l lambdaPlatform) notes() []string {
 	st := l.Stats()
-	return []string{fmt.Sprintf("cold starts %d (INIT p50 %s, max %s), peak concurrency %d, throttles %d, timeouts %d",
+	return []string{fmt.Sprintf("function so far: cold starts %d (INIT p50 %s, max %s), peak concurrency %d, throttles %d, timeouts %d",
 		st.ColdStarts, st.InitP50.Round(time.Millisecond), st.InitMax.Round(time.Millisecond), st.PeakConcurrency, st.Throttles, st.Timeouts)}
 }
