@@ -120,6 +120,12 @@ func (b *Bench) Result(ctx context.Context) (*Result, error) {
 		}
 		r.PeakTasks = max(r.PeakTasks, p.Running)
 	}
+	// The run ends as soon as the service is back to its minimum, usually between two
+	// datapoints: a final point shows where it ended.
+	if backlog, err := b.broker.Backlog(ctx); err == nil {
+		r.Timeline = append(r.Timeline, TimelinePoint{T: ps(b.clock.Now().Sub(b.start)), Backlog: backlog,
+			Running: b.svc.Running(), Desired: b.svc.Desired()})
+	}
 	var lastStop time.Time
 	for _, e := range b.log.Events() {
 		r.Events = append(r.Events, EventPoint{T: ps(e.At.Sub(b.start)), Kind: e.Kind, ID: e.Instance, Detail: e.Detail})

@@ -104,7 +104,7 @@ func (w *worker) handle(msg jetstream.Msg) {
 		return
 	}
 	if _, err := w.kv.Get(bg, job.ID); err == nil { // completed by an earlier delivery
-		_ = msg.DoubleAck(bg)
+		_ = msg.Ack()
 		return
 	}
 	var deliveries uint64 = 1
@@ -113,7 +113,6 @@ func (w *worker) handle(msg jetstream.Msg) {
 	}
 	started := time.Now()
 	_ = w.nc.Publish(EventsSubject(w.stream, "started"), []byte(job.ID+" "+w.name))
-	_ = w.nc.Flush()
 	spin(job.Burn())
 	c := Completion{ID: job.ID, Worker: w.name, Deliveries: deliveries, EnqueuedAt: job.EnqueuedAt,
 		StartedAt: started.UnixNano(), DoneAt: time.Now().UnixNano()}
@@ -125,7 +124,8 @@ func (w *worker) handle(msg jetstream.Msg) {
 	} else if err == nil {
 		_ = w.nc.Publish(EventsSubject(w.stream, "done"), []byte(job.ID+" "+w.name))
 	}
-	if err := msg.DoubleAck(bg); err != nil {
+	// A plain ack: were it lost, the redelivery would find the record and ack again.
+	if err := msg.Ack(); err != nil {
 		fmt.Fprintln(w.log, "queue-worker: ack", job.ID+":", err)
 	}
 }
