@@ -2,15 +2,18 @@ package queue
 
 import (
 	"context"
+	"errors"
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/deploybench/deploybench/platform"
 	"github.com/deploybench/deploybench/platform/fleet"
 	"github.com/deploybench/deploybench/platform/fleet/live"
 	"github.com/deploybench/deploybench/platform/fleet/live/livetest"
@@ -235,4 +238,33 @@ func TestLiveKillMidJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkClean(t, b, rb)
+}
+
+// TestLiveRunCanceled: canceling a run mid-drain (Ctrl-C) returns the context's error
+// and leaves no worker process, port or broker store behind.
+func TestLiveRunCanceled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts real processes")
+	}
+	drv, rb := testWorld(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
+	defer cancel()
+	runCtx, interrupt := context.WithCancel(ctx)
+	defer interrupt()
+	tmp := t.TempDir()
+	cfg := Config{Jobs: 100, JobWork: 20 * time.Second, MaxTasks: 2, Timescale: 100, Idle: 10 * time.Second,
+		ImageSizeMB: 12, AckWait: 100 * time.Second}
+	onEvent := func(e platform.Event) {
+		if e.Kind == "task_running" {
+			interrupt()
+		}
+	}
+	_, err := Run(runCtx, cfg, Env{Driver: drv, TempDir: tmp, OnEvent: onEvent})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run after cancel: %v, want context.Canceled", err)
+	}
+	livetest.CheckGone(t, rb)
+	if left, _ := filepath.Glob(filepath.Join(tmp, "deploybench-nats-*")); len(left) != 0 {
+		t.Errorf("broker store left: %v", left)
+	}
 }
