@@ -78,6 +78,7 @@ type aggregator struct {
 type latKey struct {
 	allow  float64
 	bucket int
+	k      int
 }
 
 func newAggregator(eng *engine.Engine, r *router, w *workload, t0 int64) *aggregator {
@@ -175,13 +176,13 @@ func (a *aggregator) serve(n int64, dt float64) {
 		if int64((i+a.rot)%len(ms)) < n%k {
 			ni++
 		}
-		a.serveOne(m, ni, dt)
+		a.serveOne(m, ni, dt, len(ms))
 	}
 	a.rot++
 }
 
 // serveOne is one target's second: CPU used, backlog and latency of ni requests.
-func (a *aggregator) serveOne(m *Machine, ni int64, dt float64) {
+func (a *aggregator) serveOne(m *Machine, ni int64, dt float64, k int) {
 	r := a.r
 	capCores := math.Min(m.peak, m.allow*m.d.cpu.VCPUFraction)
 	offered := float64(ni) * a.meanW
@@ -200,7 +201,10 @@ func (a *aggregator) serveOne(m *Machine, ni int64, dt float64) {
 	if ni == 0 {
 		return
 	}
-	lats := a.latencies(m, float64(ni)/dt)
+	if a.r.bal == nil || a.r.bal.Config().Algorithm != lb.RoundRobin {
+		k = 1
+	}
+	lats := a.latencies(m, float64(ni)/dt, k)
 	wait := backlog / capCores
 	if r.bal != nil {
 		wait += float64(r.door) / 1e9
@@ -227,24 +231,36 @@ func (a *aggregator) serveOne(m *Machine, ni int64, dt float64) {
 }
 
 // latencies returns the steady-state latency quantiles (seconds) of machine m at rate
-// requests per second.
-func (a *aggregator) latencies(m *Machine, rate float64) *[aggQuantiles]float64 {
-	k := latKey{allow: m.allow, bucket: int(math.Round(math.Log(math.Max(rate, 0.01)) / math.Log(1.02)))}
-	if t, ok := a.cache[k]; ok {
+// requests per second, when it is one of k targets taking turns (round robin).
+func (a *aggregator) latencies(m *Machine, rate float64, k int) *[aggQuantiles]float64 {
+	key := latKey{allow: m.allow, bucket: int(math.Round(math.Log(math.Max(rate, 0.01)) / math.Log(1.02))), k: min(k, maxErlang)}
+	if t, ok := a.cache[key]; ok {
 		return t
 	}
-	t := steadyLatencies(m.d.cal, m.d.cpu, m.spec, m.allow, math.Pow(1.02, float64(k.bucket)), uint64(k.bucket)^math.Float64bits(k.allow))
-	a.cache[k] = t
+	t := steadyLatenciesK(m.d.cal, m.d.cpu, m.spec, m.allow, math.Pow(1.02, float64(key.bucket)), key.k, uint64(key.bucket)^math.Float64bits(key.allow)^uint64(key.k-1)<<40)
+	a.cache[key] = t
 	return t
+}
+
+// maxErlang bounds the Erlang order of round-robin arrivals; beyond it they are regular
+// enough that the order no longer shows in the latencies.
+const maxErlang = 32
+
+// steadyLatencies is steadyLatenciesK with Poisson arrivals.
+func steadyLatencies(cal *calibration.Calibration, cpu CPUModel, spec fleet.MachineSpec, allow, rate float64, seed uint64) *[aggQuantiles]float64 {
+	return steadyLatenciesK(cal, cpu, spec, allow, rate, 1, seed)
 }
 
 // steadyLatencyRequests is how many requests each latency table is measured over.
 const steadyLatencyRequests = 8000
 
-// steadyLatencies simulates one machine under Poisson arrivals at rate (kept below
+// steadyLatenciesK simulates one machine under arrivals at rate (kept below
 // saturation: beyond it the fluid backlog carries the excess) and returns the latency
-// quantiles of its requests after a warm-up.
-func steadyLatencies(cal *calibration.Calibration, cpu CPUModel, spec fleet.MachineSpec, allow, rate float64, seed uint64) *[aggQuantiles]float64 {
+// quantiles of its requests after a warm-up. The arrivals are what round robin over k
+// targets leaves of a Poisson stream: every k-th arrival, so gaps are Erlang-k (k = 1:
+// Poisson). That regularity is why a round-robin target queues less than a Poisson
+// model says, most visibly on one-vCPU tasks.
+func steadyLatenciesK(cal *calibration.Calibration, cpu CPUModel, spec fleet.MachineSpec, allow, rate float64, k int, seed uint64) *[aggQuantiles]float64 {
 	capCores := math.Min(cpu.HostCores, allow*cpu.VCPUFraction)
 	if cpu.VCPUFraction >= 1 {
 		capCores = allow * cpu.VCPUFraction
@@ -265,7 +281,11 @@ func steadyLatencies(cal *calibration.Calibration, cpu CPUModel, spec fleet.Mach
 	warm := steadyLatencyRequests / 10
 	t := int64(0)
 	for i := 0; i < steadyLatencyRequests+warm; i++ {
-		t += int64(rt.rng.ExpFloat64() / rate * 1e9)
+		gap := 0.0
+		for range k {
+			gap += rt.rng.ExpFloat64()
+		}
+		t += int64(gap / (float64(k) * rate) * 1e9)
 		eng.RunUntil(t)
 		l := rt.drawLatency()
 		m.Arrive(l*rt.share, t-int64(l*(1-rt.share)*1e9), int32(i))

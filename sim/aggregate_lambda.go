@@ -12,9 +12,9 @@ import (
 // lambdaAgg is aggregated mode for Lambda. Each step it admits the second's arrivals
 // through a fluid copy of API Gateway's token bucket (the bulk equivalent of Admit),
 // sizes the concurrency they need by Little's law (arrivals × a lone request's mean
-// latency, plus 2.33 standard deviations of a Poisson count, so that the second's
-// busiest moment finds an environment), and holds that many environments from the live
-// pool with AcquireFunc: warm ones at once, new ones after their cold start, refusals
+// latency makes the mean of a Poisson count; the second's busiest moment is drawn as
+// the maximum of the looks a second holds at it), and holds that many environments
+// from the live pool with AcquireFunc: warm ones at once, new ones after their cold start, refusals
 // (concurrency limit, scaling rate) as the pool decides them. Environments beyond the
 // need are returned and age out by the pool's own keep-alive. Requests are billed to the
 // environments that served them with Charge, at the latency distribution of a lone
@@ -74,8 +74,7 @@ func (l *lambdaAgg) serve(n int64, dt float64) {
 
 	need := 0
 	if adm > 0 {
-		m := float64(adm) * l.meanLat / dt
-		need = max(1, int(math.Ceil(m+2.33*math.Sqrt(m))))
+		need = l.peakConcurrency(float64(adm)/dt, dt)
 	}
 	for len(l.held) > need { // the most recently acquired go back first
 		e := l.held[len(l.held)-1]
@@ -87,6 +86,15 @@ func (l *lambdaAgg) serve(n int64, dt float64) {
 	before := l.pending
 	for k := need - len(l.held) - l.pending; k > 0; k-- {
 		l.acquire()
+	}
+	if m := float64(adm) / dt * l.meanLat; l.pending > before && m > float64(len(l.held)) {
+		// When even the mean concurrency exceeds the warm environments (at the start, or
+		// a steep rise), requests arriving while the new ones start find none free
+		// either and start their own: the overflowing share of one INIT's arrivals.
+		over := (m - float64(len(l.held))) / m
+		for k := int(math.Round(float64(adm) / dt * l.initLat * over)); k > 0; k-- {
+			l.acquire()
+		}
 	}
 	cold := l.pending - before // new cold starts: each has a request waiting for it
 	if adm == 0 {
@@ -119,6 +127,21 @@ func (l *lambdaAgg) serve(n int64, dt float64) {
 			l.setLoad(e, float64(ni)*l.meanW/dt)
 		}
 	}
+}
+
+// peakConcurrency draws the most requests in flight at once during a second of
+// arrivals at rate: the concurrency of requests of mean latency L is Poisson with mean
+// rate × L at any instant, and a second holds about 1/L independent looks at it, so its
+// peak is the maximum of that many Poisson draws (normal approximation; drawn, so that
+// seconds differ as they do per request).
+func (l *lambdaAgg) peakConcurrency(rate, dt float64) int {
+	m := rate * l.meanLat
+	looks := math.Max(1, dt/math.Max(l.meanLat, 1e-6))
+	u := l.a.r.rng.Float64()
+	p := math.Pow(u, 1/looks) // the CDF of the maximum of looks draws is F^looks
+	p = math.Min(math.Max(p, 1e-12), 1-1e-12)
+	z := math.Sqrt2 * math.Erfinv(2*p-1)
+	return max(1, int(math.Ceil(m+z*math.Sqrt(m))))
 }
 
 // acquire asks the pool for one more environment.
