@@ -44,7 +44,8 @@ func newQueueCmd() *cobra.Command {
 		Short: "Run queue-driven workers: idle at 0 tasks, a burst of jobs, scale on backlog per task, back to 0",
 		Long: `queue runs a service of worker tasks (real processes, sized like Fargate tasks) that pull
 jobs from a NATS JetStream work queue (embedded, or --nats URL) and scale on the backlog
-per task, down to zero. It idles at 0 tasks, enqueues a burst of --jobs jobs, waits until
+per task, down to zero. Each job carries a test digit the worker reads with the built-in
+SVM, then keeps its CPU busy for the rest of --job-work. It idles at 0 tasks, enqueues a burst of --jobs jobs, waits until
 they are done and the service is back to 0, then prints time to first task, job latency,
 cost per 1,000 jobs (Fargate billing) and a timeline. Times are platform time (wall time ×
 --timescale).`,
@@ -108,6 +109,7 @@ cost per 1,000 jobs (Fargate billing) and a timeline. Times are platform time (w
 	f.DurationVar(&ackWait, "ack-wait", queue.DefaultAckWait, "redelivery timeout of an unacknowledged job, platform time")
 	f.StringVar(&cfg.NATSURL, "nats", "", "external NATS server URL with JetStream (default: an embedded server on 127.0.0.1)")
 	f.StringVar(&cfg.Stream, "stream", queue.DefaultStream, "JetStream stream name")
+	f.BoolVar(&cfg.Classify, "classify", true, "put a test digit in every job for the worker to read with the built-in SVM")
 	f.StringVar(&cfg.Region, "region", "us-east-1", "AWS region whose Fargate prices to use")
 	f.Float64Var(&fraction, "vcpu-fraction", runtime.DefaultVCPUFraction, "share of a host core one emulated vCPU gets")
 	f.StringVar(&out, "out", "", "write the result as JSON to this file")

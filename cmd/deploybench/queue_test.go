@@ -40,8 +40,9 @@ func TestQueueCommand(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout.String(), stderr.String())
 	}
-	for _, want := range []string{"tasks while idle             0", "jobs completed               40 of 40", "cost per 1,000 jobs", "timeline"} {
-		if !strings.Contains(stdout.String(), want) {
+	report := strings.Join(strings.Fields(stdout.String()), " ")
+	for _, want := range []string{"tasks while idle 0", "jobs completed 40 of 40", "cost per 1,000 jobs", "timeline", "digits classified (built-in SVM) 40,"} {
+		if !strings.Contains(report, want) {
 			t.Errorf("report lacks %q:\n%s", want, stdout.String())
 		}
 	}
@@ -53,7 +54,7 @@ func TestQueueCommand(t *testing.T) {
 	if err := json.Unmarshal(b, &r); err != nil {
 		t.Fatal(err)
 	}
-	if r.Completed != 40 || r.IdleTasksMax != 0 || !(r.CostPer1000Jobs > 0) || len(r.Timeline) == 0 {
+	if r.Completed != 40 || r.Classified != 40 || r.Accuracy < 0.9 || r.IdleTasksMax != 0 || !(r.CostPer1000Jobs > 0) || len(r.Timeline) == 0 {
 		t.Errorf("result %+v", r)
 	}
 }

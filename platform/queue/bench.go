@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/deploybench/deploybench/mnist"
 	"github.com/deploybench/deploybench/platform"
 	"github.com/deploybench/deploybench/platform/ecs"
 	"github.com/deploybench/deploybench/platform/fleet"
@@ -107,14 +108,27 @@ func (b *Bench) Service() *ecs.Service { return b.svc }
 // Config is the bench's config, defaults applied.
 func (b *Bench) Config() Config { return b.cfg }
 
-// Jobs returns n jobs of the configured work, IDs prefix-000001….
-func (b *Bench) Jobs(prefix string, n int) []Job {
+// Jobs returns n jobs of the configured work, IDs prefix-000001…, each with a test digit
+// when the config classifies.
+func (b *Bench) Jobs(prefix string, n int) ([]Job, error) {
+	var test *mnist.Dataset
+	if b.cfg.Classify {
+		split, err := mnist.Embedded()
+		if err != nil {
+			return nil, fmt.Errorf("queue: digits for the jobs: %w", err)
+		}
+		test = split.Test
+	}
 	jobs := make([]Job, n)
 	for i := range jobs {
 		jobs[i] = Job{ID: fmt.Sprintf("%s-%06d", prefix, i+1), WorkMS: b.cfg.JobWork.Milliseconds(),
 			BurnUS: b.cfg.wall(b.cfg.JobWork).Microseconds()}
+		if test != nil {
+			k := i % test.Len()
+			jobs[i].Digit, jobs[i].Label = test.Images[k*mnist.Pixels:(k+1)*mnist.Pixels], int(test.Labels[k])
+		}
 	}
-	return jobs
+	return jobs, nil
 }
 
 // Enqueue stamps and publishes jobs.

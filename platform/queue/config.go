@@ -44,6 +44,9 @@ type Config struct {
 	// NATSURL is an external NATS server; "" embeds one. Stream names the stream.
 	NATSURL string
 	Stream  string
+	// Classify puts a test digit (the embedded MNIST test set) in every job, which the
+	// worker reads with the built-in SVM as part of its work.
+	Classify bool
 	// Region prices the run (us-east-1 when empty).
 	Region string
 }

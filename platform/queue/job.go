@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/deploybench/deploybench/mnist"
 )
 
 // Job is one unit of work on the queue. Its ID is also the JetStream message ID
@@ -18,6 +20,10 @@ type Job struct {
 	BurnUS int64 `json:"burn_us"`
 	// EnqueuedAt is when it was published (wall clock, Unix ns).
 	EnqueuedAt int64 `json:"enqueued_at"`
+	// Digit, when set, is a 28×28 grayscale image (mnist.Pixels bytes) the worker
+	// classifies with the built-in SVM as part of the work; Label is its true digit.
+	Digit []byte `json:"digit,omitempty"`
+	Label int    `json:"label,omitempty"`
 }
 
 // Completion is the record a worker writes, once, when it finished a job.
@@ -27,6 +33,10 @@ type Completion struct {
 	Worker string `json:"worker"`
 	// Deliveries is how many times JetStream delivered the job (> 1 after a redelivery).
 	Deliveries uint64 `json:"deliveries"`
+	// Predicted is the digit the worker read from the job's image, -1 without one;
+	// Label the job's true digit.
+	Predicted int `json:"predicted"`
+	Label     int `json:"label"`
 	// EnqueuedAt, StartedAt and DoneAt are wall-clock Unix ns.
 	EnqueuedAt int64 `json:"enqueued_at"`
 	StartedAt  int64 `json:"started_at"`
@@ -63,6 +73,13 @@ func DecodeJob(b []byte) (Job, error) {
 		return Job{}, fmt.Errorf("job %s: work_ms %d must not be negative", j.ID, j.WorkMS)
 	case j.BurnUS < 0 || time.Duration(j.BurnUS)*time.Microsecond > maxBurn || j.BurnUS > int64(maxBurn/time.Microsecond):
 		return Job{}, fmt.Errorf("job %s: burn_us %d must be in [0, %d]", j.ID, j.BurnUS, int64(maxBurn/time.Microsecond))
+	case len(j.Digit) != 0 && len(j.Digit) != mnist.Pixels:
+		return Job{}, fmt.Errorf("job %s: digit has %d bytes, want %d (28×28)", j.ID, len(j.Digit), mnist.Pixels)
+	case j.Label < 0 || j.Label >= mnist.Classes:
+		return Job{}, fmt.Errorf("job %s: label %d is not a digit 0–9", j.ID, j.Label)
+	}
+	if len(j.Digit) == 0 {
+		j.Digit = nil
 	}
 	return j, nil
 }

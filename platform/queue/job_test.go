@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -8,9 +9,9 @@ import (
 
 // TestDecodeJob: valid payloads round-trip; bad ones name the field.
 func TestDecodeJob(t *testing.T) {
-	ok := Job{ID: "job-000001", WorkMS: 1000, BurnUS: 33333, EnqueuedAt: 1}
+	ok := Job{ID: "job-000001", WorkMS: 1000, BurnUS: 33333, EnqueuedAt: 1, Digit: make([]byte, 784), Label: 7}
 	got, err := DecodeJob(ok.Encode())
-	if err != nil || got != ok {
+	if err != nil || !reflect.DeepEqual(got, ok) {
 		t.Fatalf("round trip: %+v, %v", got, err)
 	}
 	for _, c := range []struct{ in, want string }{
@@ -21,6 +22,8 @@ func TestDecodeJob(t *testing.T) {
 		{`{"id":"a","work_ms":-1}`, "work_ms"},
 		{`{"id":"a","burn_us":-5}`, "burn_us"},
 		{`{"id":"a","burn_us":9000000000000}`, "burn_us"},
+		{`{"id":"a","digit":"AAAA"}`, "digit has 3 bytes"},
+		{`{"id":"a","label":10}`, "label 10"},
 	} {
 		if _, err := DecodeJob([]byte(c.in)); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("DecodeJob(%s) = %v, want an error mentioning %q", c.in, err, c.want)
@@ -31,7 +34,7 @@ func TestDecodeJob(t *testing.T) {
 // FuzzDecodeJob: never panics; whatever it accepts is a valid, bounded job that
 // re-encodes to itself.
 func FuzzDecodeJob(f *testing.F) {
-	for _, s := range []string{`{"id":"job-1","work_ms":1000,"burn_us":33333,"enqueued_at":5}`, `{}`, `{"id":"x","burn_us":1e30}`, `[]`, `null`} {
+	for _, s := range []string{`{"id":"job-1","work_ms":1000,"burn_us":33333,"enqueued_at":5}`, `{}`, `{"id":"x","burn_us":1e30}`, `{"id":"d","digit":"","label":3}`, `[]`, `null`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -43,7 +46,7 @@ func FuzzDecodeJob(f *testing.F) {
 			t.Fatalf("accepted %+v", j)
 		}
 		back, err := DecodeJob(j.Encode())
-		if err != nil || back != j {
+		if err != nil || !reflect.DeepEqual(back, j) {
 			t.Fatalf("re-decode: %+v, %v", back, err)
 		}
 	})

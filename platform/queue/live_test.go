@@ -113,7 +113,11 @@ func TestLiveBurst(t *testing.T) {
 	if n := len(activeTasks(b.Service())); n != 0 {
 		t.Fatalf("%d tasks while idle, want 0", n)
 	}
-	if err := b.Enqueue(ctx, b.Jobs("job", cfg.Jobs)...); err != nil {
+	jobs, err := b.Jobs("job", cfg.Jobs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Enqueue(ctx, jobs...); err != nil {
 		t.Fatal(err)
 	}
 	if err := b.WaitDone(ctx, cfg.Jobs); err != nil {
@@ -137,6 +141,8 @@ func TestLiveBurst(t *testing.T) {
 		t.Errorf("figures %+v", r)
 	case !(r.CostPer1000Jobs > 0):
 		t.Errorf("cost per 1000 jobs %v", r.CostPer1000Jobs)
+	case r.Classified != 0:
+		t.Errorf("classified %d jobs without digits", r.Classified)
 	}
 	if backlog, err := b.Broker().Backlog(ctx); err != nil || backlog != 0 {
 		t.Errorf("backlog %d (%v) after the drain", backlog, err)
@@ -147,7 +153,7 @@ func TestLiveBurst(t *testing.T) {
 	checkClean(t, b, rb)
 }
 
-// TestLiveKillMidJob: a worker killed (SIGKILL, through the service's Kill) while it
+// TestLiveKillMidJob: the jobs carry digits the workers classify; a worker killed (SIGKILL, through the service's Kill) while it
 // holds a job leaves the job unacknowledged; JetStream redelivers it after the AckWait
 // to the replacement task, and every job is completed exactly once.
 func TestLiveKillMidJob(t *testing.T) {
@@ -157,7 +163,7 @@ func TestLiveKillMidJob(t *testing.T) {
 	drv, rb := testWorld(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
 	defer cancel()
-	cfg := Config{Jobs: 3, MaxTasks: 1, Timescale: 100, ImageSizeMB: 12, AckWait: 100 * time.Second}
+	cfg := Config{Jobs: 3, MaxTasks: 1, Timescale: 100, ImageSizeMB: 12, AckWait: 100 * time.Second, Classify: true}
 	b, err := Start(ctx, cfg, Env{Driver: drv, TempDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
@@ -187,7 +193,10 @@ func TestLiveKillMidJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The first job takes 60 s of platform time (0.6 s here): long enough to be killed in.
-	jobs := b.Jobs("kill", 3)
+	jobs, err := b.Jobs("kill", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
 	jobs[0].BurnUS = (600 * time.Millisecond).Microseconds()
 	if err := b.Enqueue(ctx, jobs...); err != nil {
 		t.Fatal(err)
@@ -230,6 +239,15 @@ func TestLiveKillMidJob(t *testing.T) {
 		if dones[j.ID] != 1 {
 			t.Errorf("job %s completed %d times, want 1", j.ID, dones[j.ID])
 		}
+	}
+	right := 0
+	for _, c := range comps {
+		if c.Predicted == c.Label {
+			right++
+		}
+	}
+	if right < 2 { // the built-in SVM reads ~98 % of the test digits
+		t.Errorf("%d of 3 digits read right: %+v", right, comps)
 	}
 	if c := comps[jobs[0].ID]; c.Deliveries < 2 || starts[jobs[0].ID] < 2 || c.Worker == firstWorker {
 		t.Errorf("killed job: %+v, started %d times; want a redelivery to another worker", c, starts[jobs[0].ID])

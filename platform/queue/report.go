@@ -20,6 +20,7 @@ func (r *Result) WriteText(w io.Writer) error {
 		{"tasks while idle", fmt.Sprint(r.IdleTasksMax)},
 		{"time to first task", secs(r.TimeToFirstTaskS)},
 		{"jobs completed", fmt.Sprintf("%d of %d (%d redelivered)", r.Completed, r.Jobs, r.Redelivered)},
+		{"digits classified (built-in SVM)", classified(r)},
 		{"job latency p50 / p95 / max", secs(r.LatencyP50S) + " / " + secs(r.LatencyP95S) + " / " + secs(r.LatencyMaxS)},
 		{"queue drained after", secs(r.DrainS)},
 		{"back to 0 tasks after", secs(r.BackToZeroS)},
@@ -58,6 +59,13 @@ func (r *Result) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(r)
+}
+
+func classified(r *Result) string {
+	if r.Classified == 0 {
+		return "none (jobs carry no digit)"
+	}
+	return fmt.Sprintf("%d, %.1f %% right", r.Classified, r.Accuracy*100)
 }
 
 func secs(s float64) string { return fmt.Sprintf("%.1f s", s) }

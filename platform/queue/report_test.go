@@ -14,7 +14,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 func sampleResult() *Result {
 	return &Result{Jobs: 200, JobWorkS: 1, TaskCPU: 0.5, TaskMemoryGB: 1, Arch: "x86_64", MaxTasks: 4,
 		TargetBacklogPerTask: 10, Timescale: 30, Broker: "embedded nats-server", Region: "us-east-1",
-		TimeToFirstTaskS: 84.2, DrainS: 150.3, BackToZeroS: 310.5, Completed: 200, Redelivered: 1,
+		TimeToFirstTaskS: 84.2, DrainS: 150.3, BackToZeroS: 310.5, Completed: 200, Redelivered: 1, Classified: 200, Accuracy: 0.975,
 		LatencyP50S: 101.2, LatencyP95S: 140.8, LatencyMaxS: 150.3, TasksStarted: 4, PeakTasks: 4,
 		TaskSeconds: 1020.4, CostUSD: 0.0081, CostPer1000Jobs: 0.0405,
 		Timeline: []TimelinePoint{{T: 10, Running: 0}, {T: 20, Running: 0}, {T: 70, Backlog: 200, Desired: 4},

@@ -36,6 +36,9 @@ type Result struct {
 	// Completed counts completion records; Redelivered those delivered more than once.
 	Completed   int `json:"completed"`
 	Redelivered int `json:"redelivered"`
+	// Classified counts jobs whose digit the workers read; Accuracy the share read right.
+	Classified int     `json:"classified"`
+	Accuracy   float64 `json:"accuracy,omitempty"`
 	// Latency is enqueue → done over every job.
 	LatencyP50S float64 `json:"latency_p50_s"`
 	LatencyP95S float64 `json:"latency_p95_s"`
@@ -86,7 +89,11 @@ func Run(ctx context.Context, cfg Config, env Env) (*Result, error) {
 		t.Stop()
 		return nil, fmt.Errorf("queue: idle phase: %w", ctx.Err())
 	}
-	if err := b.Enqueue(ctx, b.Jobs("job", cfg.Jobs)...); err != nil {
+	jobs, err := b.Jobs("job", cfg.Jobs)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.Enqueue(ctx, jobs...); err != nil {
 		return nil, err
 	}
 	if err := b.WaitDone(ctx, cfg.Jobs); err != nil {
@@ -165,8 +172,17 @@ func (b *Bench) latencies(ctx context.Context, r *Result, first time.Time) error
 		if c.Deliveries > 1 {
 			r.Redelivered++
 		}
+		if c.Predicted >= 0 {
+			r.Classified++
+			if c.Predicted == c.Label {
+				r.Accuracy++
+			}
+		}
 	}
 	r.Completed = len(comps)
+	if r.Classified > 0 {
+		r.Accuracy = round3(r.Accuracy / float64(r.Classified))
+	}
 	slices.Sort(lat)
 	r.LatencyP50S, r.LatencyP95S = round3(percentile(lat, 50)), round3(percentile(lat, 95))
 	if len(lat) > 0 {
