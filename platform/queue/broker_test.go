@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -67,5 +68,21 @@ func TestBrokerUnreachable(t *testing.T) {
 	_, err = StartBroker(context.Background(), BrokerOptions{URL: "nats://" + addr, AckWait: time.Second})
 	if err == nil || !strings.Contains(err.Error(), "JetStream") || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("error %v", err)
+	}
+}
+
+// BenchmarkEnqueue: publishing a job to the embedded JetStream (file store, dedup by
+// ID) and waiting for its ack: the bench's burst and every worker's round trips pay it.
+func BenchmarkEnqueue(b *testing.B) {
+	ctx := context.Background()
+	br, err := StartBroker(ctx, BrokerOptions{AckWait: time.Second, TempDir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer br.Close()
+	for i := 0; b.Loop(); i++ {
+		if _, err := br.Enqueue(ctx, Job{ID: "bench-" + strconv.Itoa(i), WorkMS: 1000, BurnUS: 33333}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
