@@ -25,5 +25,7 @@
 // Like the fleet, nothing here starts a process or reads a clock directly: time comes
 // from a platform.Clock and processes from a fleet.Driver, so the same scheduler, placement
 // and scaling code runs live (wall clock, real processes) and in the simulator (virtual
-// clock, modelled machines).
+// clock, modelled machines). With the simulator's fleet.EventDriver the service starts
+// apps on the clock's goroutine and learns of readiness and exits through callbacks
+// (Service.startEvented), as the fleet does; live runs use goroutines.
 package ecs

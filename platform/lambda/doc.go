@@ -12,7 +12,10 @@
 //
 // Pool starts environments through fleet.Driver and only ever sees fleet.Machine, never
 // a process: live runs pass the runtime-backed driver of package fleet/live, the
-// simulator its modelled machines on a virtual clock. The one live-only piece here is
+// simulator its modelled machines on a virtual clock. With such an event driver the pool
+// runs without goroutines (evented.go): AcquireFunc answers by callback, the INIT is a
+// sequence of clock events, and the simulator bills aggregated steps with Charge. The one
+// live-only piece here is
 // Function.Invoke, which forwards a request over HTTP to an environment's app with the
 // function timeout. Platform combines a Function and an apigw.Server into the "lambda"
 // platform.Platform.
