@@ -227,8 +227,19 @@ func TestLiveKillMidJob(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := nc.Flush(); err != nil {
-		t.Fatal(err)
+	// A worker announces a completion after writing its record: wait for the
+	// announcements too (each job once; a second one would be a job done twice).
+	err = poll(ctx, func() (bool, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		n := 0
+		for _, c := range dones {
+			n += c
+		}
+		return n >= len(jobs), nil
+	})
+	if err != nil {
+		t.Fatalf("completion announcements: %v (%v)", err, dones)
 	}
 	mu.Lock()
 	defer mu.Unlock()
