@@ -39,3 +39,25 @@ func dockerImageSizeMB(ctx context.Context, b runtime.Backend, image string) (fl
 	}
 	return float64(n) / 1e6, nil
 }
+
+// prepareImage makes sure the scenario's image is on the docker engine before anything
+// starts: it loads app.image_archive (a `docker save` tarball) when given, then checks
+// that app.image exists, so an unknown image is one line and exit 2, not a platform
+// failing to start. Backends other than docker are left alone.
+func prepareImage(ctx context.Context, b runtime.Backend, image, archive string) error {
+	db, ok := b.(*docker.Backend)
+	if !ok || image == "" {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	if archive != "" {
+		if err := docker.LoadArchive(ctx, db.Client(), archive); err != nil {
+			return fmt.Errorf("app.image_archive: %v", err)
+		}
+	}
+	if _, err := docker.ImageSize(ctx, db.Client(), image); err != nil {
+		return fmt.Errorf("app.image: %v (or give app.image_archive)", oneLine(err.Error()))
+	}
+	return nil
+}

@@ -156,6 +156,9 @@ func Prepare(s *scenario.Scenario, o Options) (_ *Plan, err error) {
 				return nil, fmt.Errorf("runtime %s: %w", rt, err)
 			}
 			p.backends[rt] = b
+			if err := prepareImage(context.Background(), b, app.Image, s.Resolve(s.App.ImageArchive)); err != nil {
+				return nil, fmt.Errorf("%w: %v", scenario.ErrInvalid, err)
+			}
 		}
 		sink := &eventSink{}
 		d := Deps{Clock: platform.WallClock{}, Backend: p.backends[rt], App: app, Timescale: s.Timescale, VCPUFraction: s.VCPUFraction,

@@ -64,6 +64,9 @@ type App struct {
 	Command []string `yaml:"command,omitempty"`
 	// Image runs a container image (runtime: docker).
 	Image string `yaml:"image,omitempty"`
+	// ImageArchive is a `docker save` tarball that holds Image; it is loaded into the
+	// engine before the run.
+	ImageArchive string `yaml:"image_archive,omitempty"`
 	// Env adds environment variables.
 	Env map[string]string `yaml:"env,omitempty"`
 	// HealthPath is polled for readiness; default /healthz for the built-in app, / otherwise.
@@ -273,6 +276,9 @@ func (s *Scenario) Validate() error {
 		if _, ok := s.App.Env["PORT"]; ok {
 			return invalid("app.env.PORT", "is set by deploybench; remove it")
 		}
+	}
+	if s.App.ImageArchive != "" && s.App.Image == "" {
+		return invalid("app.image_archive", "needs app.image, the NAME:TAG the archive holds")
 	}
 	if s.App.Image != "" && s.Runtime != "docker" {
 		return invalid("app.image", "needs runtime: docker (the process runtime runs app.command or the built-in app)")

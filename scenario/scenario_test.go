@@ -46,6 +46,7 @@ func TestParseErrors(t *testing.T) {
 		{"duration", base + "app: {startup_timeout: soon}\n", `"soon" is not a duration`},
 		{"runtime", base + "runtime: vm\n", `runtime: "vm" is not a runtime`},
 		{"image needs docker", base + "app: {image: x:1}\n", "app.image: needs runtime: docker"},
+		{"archive needs image", base + "runtime: docker\napp: {image_archive: x.tar}\n", "app.image_archive: needs app.image"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
