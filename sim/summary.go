@@ -2,7 +2,6 @@ package sim
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/deploybench/deploybench/load"
 	"github.com/deploybench/deploybench/load/threshold"
@@ -74,64 +73,7 @@ func breakEven(w projection.Workload, book *pricing.Book) (*results.BreakEven, e
 	if err != nil {
 		return nil, err
 	}
-	be := &results.BreakEven{}
-	for _, pt := range a.Points {
-		be.Traffic = append(be.Traffic, projection.RequestsPerMonth(pt.RPS))
-	}
-	for i, p := range a.Platforms {
-		ser := results.Series{Label: string(p)}
-		for _, pt := range a.Points {
-			v := -1.0
-			if e := pt.Estimates[i]; e.Feasible {
-				v = e.Monthly
-			}
-			ser.Values = append(ser.Values, v)
-		}
-		be.Series = append(be.Series, ser)
-	}
-	for _, c := range stableFlips(a.Crossovers, hi) {
-		be.Flips = append(be.Flips, results.Flip{TrafficPerMonth: projection.RequestsPerMonth(c.RPS), From: string(c.From), To: string(c.To)})
-	}
-	return be, nil
-}
-
-// minStableSpan is how wide (as a traffic ratio) a stretch where one platform is cheapest
-// must be to be reported: costs step with whole instances, so near a tie the cheapest
-// flips back and forth within a few per cent of traffic, which means "about the same".
-const minStableSpan = 1.5
-
-// stableFlips keeps the crossovers that open a stretch at least minStableSpan wide.
-func stableFlips(cs []projection.Crossover, hi float64) []projection.Crossover {
-	if len(cs) == 0 {
-		return nil
-	}
-	type seg struct {
-		from float64
-		p    projection.Platform
-	}
-	segs := []seg{{0, cs[0].From}}
-	for _, c := range cs {
-		segs = append(segs, seg{c.RPS, c.To})
-	}
-	var kept []seg
-	for i, sg := range segs {
-		end := hi
-		if i+1 < len(segs) {
-			end = segs[i+1].from
-		}
-		if i > 0 && end/sg.from < minStableSpan {
-			continue
-		}
-		if len(kept) > 0 && kept[len(kept)-1].p == sg.p {
-			continue
-		}
-		kept = append(kept, sg)
-	}
-	var out []projection.Crossover
-	for i := 1; i < len(kept); i++ {
-		out = append(out, projection.Crossover{RPS: kept[i].from, From: kept[i-1].p, To: kept[i].p})
-	}
-	return out
+	return results.BreakEvenFrom(a, hi), nil
 }
 
 // projectMonthly estimates a month of the scenario's production traffic from the
@@ -144,21 +86,5 @@ func projectMonthly(book *pricing.Book, b *Built, w projection.Workload, perMont
 	if w.Validate() != nil {
 		return 0, ""
 	}
-	mean := projection.RPSFromMonthly(perMonth)
-	total := 0.0
-	for h := 0; h < 24; h++ {
-		rps := mean
-		if shape == "diurnal" {
-			rps = mean * (1 + 0.8*math.Sin(2*math.Pi*float64(h)/24))
-		}
-		e, err := projection.Monthly(book, b.Projection, rps, w, b.ProjOptions)
-		if err != nil {
-			return 0, "projection: " + err.Error()
-		}
-		if !e.Feasible {
-			return 0, "projection: " + e.Reason
-		}
-		total += e.Monthly
-	}
-	return total / 24, ""
+	return projection.MonthlyShaped(book, b.Projection, w, b.ProjOptions, perMonth, shape)
 }
