@@ -221,7 +221,7 @@ func (in *procInstance) Stop(grace time.Duration) error {
 			}
 		}
 	}
-	in.p.ports.release(in.port)
+	Ports.Release(in.port)
 	in.p.forget(in.id)
 	in.p.logf("%s stopped", in.id)
 	return in.stopErr

@@ -61,7 +61,6 @@ type ProcessOptions struct {
 type Process struct {
 	o      ProcessOptions
 	dir    string
-	ports  *portAllocator
 	run    *cgroup.Run // nil without cgroups
 	ver    cgroup.Version
 	limits string
@@ -96,7 +95,7 @@ func NewProcess(o ProcessOptions) (*Process, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Process{o: o, dir: dir, ports: newPortAllocator(), insts: map[string]*procInstance{}}
+	p := &Process{o: o, dir: dir, insts: map[string]*procInstance{}}
 	why := p.setupCgroups()
 	if p.run != nil {
 		p.limits = fmt.Sprintf("%s: 1 vCPU = %g host core (CPU quota), memory limit enforced", p.ver, o.VCPUFraction)

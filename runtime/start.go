@@ -61,7 +61,7 @@ func (p *Process) Start(ctx context.Context, spec Spec) (Instance, error) {
 	id := fmt.Sprintf("%s-%d", cgroup.SafeName(name), p.seq)
 	p.mu.Unlock()
 
-	port, err := p.ports.get()
+	port, err := Ports.Get()
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +70,7 @@ func (p *Process) Start(ctx context.Context, spec Spec) (Instance, error) {
 		allowed: spec.VCPU, logPath: filepath.Join(p.dir, id+".log"),
 	}
 	if err := in.launch(path); err != nil {
-		p.ports.release(port)
+		Ports.Release(port)
 		return nil, err
 	}
 	go in.wait()

@@ -67,7 +67,6 @@ type Backend struct {
 	host   string
 	run    string
 	limits string
-	ports  *portAllocator
 
 	logMu sync.Mutex
 
@@ -103,7 +102,7 @@ func New(ctx context.Context, o Options) (*Backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Backend{o: o, cli: cli, host: host, ports: newPortAllocator(), insts: map[string]*instance{},
+	b := &Backend{o: o, cli: cli, host: host, insts: map[string]*instance{},
 		run: runtime.RunPrefix + strconv.Itoa(os.Getpid()) + "-" + safeName(o.RunID)}
 	b.limits = fmt.Sprintf("docker: 1 vCPU = %g host core (NanoCPUs), memory limit enforced", o.VCPUFraction)
 	ictx, cancel := context.WithTimeout(ctx, pingTimeout)

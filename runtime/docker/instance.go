@@ -380,7 +380,7 @@ func (in *instance) Stop(grace time.Duration) error {
 	if err := in.remove(); err != nil && in.stopErr == nil {
 		in.stopErr = err
 	}
-	in.b.ports.release(in.port)
+	runtime.Ports.Release(in.port)
 	in.b.forget(in.id)
 	in.b.logf("%s stopped and removed", in.id)
 	return in.stopErr

@@ -72,7 +72,7 @@ func (b *Backend) Start(ctx context.Context, spec runtime.Spec) (runtime.Instanc
 	id := fmt.Sprintf("%s-%d", name, b.seq)
 	b.mu.Unlock()
 
-	port, err := b.ports.get()
+	port, err := runtime.Ports.Get()
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +117,7 @@ func (b *Backend) Start(ctx context.Context, spec runtime.Spec) (runtime.Instanc
 		imageBytes: img.Size, startedAt: t0}
 	created, err := b.cli.ContainerCreate(ctx, client.ContainerCreateOptions{Config: cfg, HostConfig: host, Name: b.run + "-" + safeName(id)})
 	if err != nil {
-		b.ports.release(port)
+		runtime.Ports.Release(port)
 		return nil, fmt.Errorf("docker: instance %s: create: %v", id, oneLine(err.Error()))
 	}
 	in.cid = created.ID
@@ -125,7 +125,7 @@ func (b *Backend) Start(ctx context.Context, spec runtime.Spec) (runtime.Instanc
 		rctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		_, _ = b.cli.ContainerRemove(rctx, in.cid, client.ContainerRemoveOptions{Force: true})
 		cancel()
-		b.ports.release(port)
+		runtime.Ports.Release(port)
 		return nil, fmt.Errorf("docker: instance %s: start: %v", id, oneLine(err.Error()))
 	}
 	in.created = time.Since(t0)
@@ -137,7 +137,7 @@ func (b *Backend) Start(ctx context.Context, spec runtime.Spec) (runtime.Instanc
 	if b.closed {
 		b.mu.Unlock()
 		_ = in.remove()
-		b.ports.release(port)
+		runtime.Ports.Release(port)
 		return nil, errors.New("docker: backend is closed")
 	}
 	b.insts[id] = in
