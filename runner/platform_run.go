@@ -11,6 +11,7 @@ import (
 
 	"github.com/deploybench/deploybench/platform"
 	"github.com/deploybench/deploybench/pricing"
+	"github.com/deploybench/deploybench/pricing/billing"
 	"github.com/deploybench/deploybench/pricing/projection"
 	"github.com/deploybench/deploybench/results"
 	"github.com/deploybench/deploybench/scenario"
@@ -145,7 +146,7 @@ func runPlatform(ctx context.Context, s *scenario.Scenario, o Options, dir *resu
 			pp.sink.set(pw)
 		}
 		pr := newRow(ph)
-		before := billOf(book, p.Usage())
+		before := billing.PriceMeter(book, p.Usage())
 		// The first phase's cost accrues from the platform's launch (its billing
 		// minimums included); later phases' from where the previous one ended.
 		chartBase := before.Total
@@ -168,7 +169,7 @@ func runPlatform(ctx context.Context, s *scenario.Scenario, o Options, dir *resu
 			st := p.Status()
 			t := time.Since(t0).Seconds()
 			tl.observe(t, st)
-			cost := billOf(book, p.Usage()).Total - chartBase
+			cost := billing.PriceMeter(book, p.Usage()).Total - chartBase
 			_ = pw.AddPoint(results.Point{T: round(t, 3), Requests: w.Requests, Errors: w.Errors, P50: round(w.P50, 3), P95: round(w.P95, 3),
 				P99: round(w.P99, 3), Capacity: st.InService, Pending: st.Pending, CPU: round(st.CPU, 2), CostSoFar: cost})
 			prog.update(t, w, st, cost)
@@ -180,7 +181,7 @@ func runPlatform(ctx context.Context, s *scenario.Scenario, o Options, dir *resu
 			stop()
 		}
 		usage := p.Usage()
-		bill := billOf(book, usage)
+		bill := billing.PriceMeter(book, usage)
 		_ = pw.WriteJSON("bill.json", bill)
 		_ = pw.WriteJSON("usage.json", usage)
 		if res != nil {
@@ -209,7 +210,7 @@ func runPlatform(ctx context.Context, s *scenario.Scenario, o Options, dir *resu
 			pr.BilledSeconds, pr.RunCost = round(bill.BilledSeconds, 3), bill.Total
 			if !last {
 				// The first phase carries the start-up's cost up to its end.
-				cur := billOf(book, p.Usage())
+				cur := billing.PriceMeter(book, p.Usage())
 				pr.BilledSeconds, pr.RunCost = round(cur.BilledSeconds, 3), cur.Total
 			}
 		}

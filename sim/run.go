@@ -13,6 +13,7 @@ import (
 	"github.com/deploybench/deploybench/load/schedule"
 	"github.com/deploybench/deploybench/platform"
 	"github.com/deploybench/deploybench/pricing"
+	"github.com/deploybench/deploybench/pricing/billing"
 	"github.com/deploybench/deploybench/pricing/projection"
 	"github.com/deploybench/deploybench/results"
 	"github.com/deploybench/deploybench/scenario"
@@ -402,7 +403,7 @@ func simulatePlatform(ctx context.Context, s *scenario.Scenario, o Options, dir 
 	if agg != nil && b.Lambda != nil { // aggregated mode admits in bulk, past the gateway's counters
 		usage.Requests = b.Lambda.apiBilled
 	}
-	bill := billOf(book, usage)
+	bill := billing.PriceMeter(book, usage)
 	_ = pw.WriteJSON("bill.json", bill)
 	_ = pw.WriteJSON("usage.json", usage)
 
