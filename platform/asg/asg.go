@@ -35,7 +35,7 @@ type Platform struct {
 	ctl     *autoscale.Controller
 	cpu     *autoscale.Metric
 	req     *autoscale.Metric
-	targets *targets
+	targets *lb.TargetSync
 
 	mu       sync.Mutex
 	proxy    *frontdoor.Proxy
@@ -68,9 +68,9 @@ func New(cfg Config, env Env) (*Platform, error) {
 		return nil, fmt.Errorf("asg: %w", err)
 	}
 
-	p.targets = &targets{}
+	p.targets = &lb.TargetSync{}
 	lbCfg := cfg.LoadBalancer
-	lbCfg.Observer = p.targets.observe
+	lbCfg.Observer = p.targets.Observe
 	prober := env.Prober
 	if prober == nil && !env.NoFrontDoor {
 		hp, err := frontdoor.NewHTTPProber(lbCfg)
@@ -82,7 +82,7 @@ func New(cfg Config, env Env) (*Platform, error) {
 	if p.bal, err = lb.New(lbCfg, p.clock, prober); err != nil {
 		return nil, fmt.Errorf("asg.load_balancer: %w", err)
 	}
-	p.targets.b = p.bal
+	p.targets.Balancer = p.bal
 
 	o := cfg.LaunchTemplate.Options(env.World, cfg.Timescale)
 	o.Prefix, o.Targets = "asg", p.targets
@@ -95,7 +95,7 @@ func New(cfg Config, env Env) (*Platform, error) {
 		_ = p.bal.Close()
 		return nil, fmt.Errorf("asg: %w", err)
 	}
-	p.targets.f = p.fleet
+	p.targets.Emit, p.targets.SetHealth = p.fleet.Emit, p.fleet.SetTargetHealth
 
 	if !cfg.DisableScaling {
 		policies := make([]autoscale.Policy, len(cfg.Policies))

@@ -70,7 +70,7 @@ type Platform struct {
 	ctl     *autoscale.Controller
 	cpu     *autoscale.Metric
 	req     *autoscale.Metric
-	targets *targets
+	targets *lb.TargetSync
 
 	mu       sync.Mutex
 	proxy    *frontdoor.Proxy
@@ -111,9 +111,9 @@ func newPlatform(o PlatformOptions, env Env) (*Platform, error) {
 	if p.req, err = autoscale.NewMetric(autoscale.MetricConfig{Name: reqMetric, Period: period}.Scaled(cfg.Timescale)); err != nil {
 		return nil, fmt.Errorf("%s: %w", o.Kind, err)
 	}
-	p.targets = &targets{log: o.Log}
+	p.targets = &lb.TargetSync{Emit: o.Log.Emit}
 	lbCfg := cfg.LoadBalancer
-	lbCfg.Observer = p.targets.observe
+	lbCfg.Observer = p.targets.Observe
 	prober := env.Prober
 	if prober == nil && !env.NoFrontDoor {
 		hp, err := frontdoor.NewHTTPProber(lbCfg)
@@ -125,7 +125,7 @@ func newPlatform(o PlatformOptions, env Env) (*Platform, error) {
 	if p.bal, err = lb.New(lbCfg, p.clock, prober); err != nil {
 		return nil, fmt.Errorf("%s.load_balancer: %w", o.Kind, err)
 	}
-	p.targets.b = p.bal
+	p.targets.Balancer = p.bal
 	p.svc, err = NewService(ServiceOptions{
 		Clock: p.clock, Driver: env.Driver, Capacity: o.Capacity, Log: o.Log, Targets: p.targets,
 		Prefix: o.TaskPrefix, VCPU: cfg.CPU, MemoryMiB: cfg.TaskMemoryMiB(), Arch: o.Arch, Spot: o.Spot,
@@ -137,7 +137,7 @@ func newPlatform(o PlatformOptions, env Env) (*Platform, error) {
 		_ = p.bal.Close()
 		return nil, fmt.Errorf("%s: %w", o.Kind, err)
 	}
-	p.targets.s = p.svc
+	p.targets.SetHealth = p.svc.SetTargetHealth
 	if c, ok := o.Capacity.(interface{ OnChange(func()) }); ok {
 		c.OnChange(p.svc.PlaceWaiting)
 	}
