@@ -12,9 +12,10 @@ import (
 	"time"
 )
 
-// readyPoll bounds the interval between readiness probes; probes start at 2 ms and
-// double, so a fast app is seen ready within a few milliseconds of listening.
-const readyPoll = 50 * time.Millisecond
+// ReadyPoll bounds the interval between readiness probes; probes start at 2 ms and
+// double, so a fast app is seen ready within a few milliseconds of listening. Every
+// backend polls this way.
+const ReadyPoll = 50 * time.Millisecond
 
 // probeClient probes health paths; no keep-alive, so a probe never holds a connection
 // the app has to drain at stop.
@@ -41,26 +42,31 @@ func (in *procInstance) WaitReady(ctx context.Context) error {
 			return fmt.Errorf("runtime: instance %s not ready: %w", in.id, ctx.Err())
 		case <-t.C:
 		}
-		wait = min(2*wait, readyPoll)
+		wait = min(2*wait, ReadyPoll)
 	}
 }
 
 // probe tries the health check once.
 func (in *procInstance) probe(ctx context.Context) bool {
-	if in.spec.HealthPath == "" {
+	return Probe(ctx, in.Addr(), in.spec.HealthPath)
+}
+
+// Probe checks once whether the app at addr (host:port) is ready: 200 on healthPath, or,
+// without a health path, accepting TCP connections. Every backend probes this way.
+func Probe(ctx context.Context, addr, healthPath string) bool {
+	if healthPath == "" {
 		var d net.Dialer
-		c, err := d.DialContext(ctx, "tcp", in.Addr())
+		c, err := d.DialContext(ctx, "tcp", addr)
 		if err != nil {
 			return false
 		}
 		c.Close()
 		return true
 	}
-	path := in.spec.HealthPath
-	if !strings.HasPrefix(path, "/") {
-		path = "/" + path
+	if !strings.HasPrefix(healthPath, "/") {
+		healthPath = "/" + healthPath
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+in.Addr()+path, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+healthPath, nil)
 	if err != nil {
 		return false
 	}

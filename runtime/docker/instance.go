@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"net"
-	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -21,19 +19,9 @@ import (
 	"github.com/deploybench/deploybench/runtime"
 )
 
-// readyPoll bounds the interval between readiness probes (they start at 2 ms and double).
-const readyPoll = 50 * time.Millisecond
-
 // engineTimeout bounds one engine call made outside a caller's context (stats, stop,
 // remove, inspect after exit).
 const engineTimeout = 30 * time.Second
-
-// probeClient probes health paths; no keep-alive, so a probe never holds a connection
-// the app has to drain at stop.
-var probeClient = &http.Client{
-	Timeout:   2 * time.Second,
-	Transport: &http.Transport{DisableKeepAlives: true, Proxy: nil},
-}
 
 // instance is one container.
 type instance struct {
@@ -162,36 +150,13 @@ func (in *instance) WaitReady(ctx context.Context) error {
 			return fmt.Errorf("docker: instance %s (image %s) never answered 200 on %s (%w)%s", in.id, in.image, in.Addr()+in.spec.HealthPath, ctx.Err(), in.lastLogLine())
 		case <-t.C:
 		}
-		wait = min(2*wait, readyPoll)
+		wait = min(2*wait, runtime.ReadyPoll)
 	}
 }
 
 // probe tries the health check once.
 func (in *instance) probe(ctx context.Context) bool {
-	if in.spec.HealthPath == "" {
-		var d net.Dialer
-		c, err := d.DialContext(ctx, "tcp", in.Addr())
-		if err != nil {
-			return false
-		}
-		c.Close()
-		return true
-	}
-	path := in.spec.HealthPath
-	if !strings.HasPrefix(path, "/") {
-		path = "/" + path
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+in.Addr()+path, nil)
-	if err != nil {
-		return false
-	}
-	resp, err := probeClient.Do(req)
-	if err != nil {
-		return false
-	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	resp.Body.Close()
-	return resp.StatusCode == http.StatusOK
+	return runtime.Probe(ctx, in.Addr(), in.spec.HealthPath)
 }
 
 // lastLogLine returns "; last log line: ..." from the container's output, or "".
