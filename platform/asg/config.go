@@ -2,6 +2,7 @@ package asg
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/deploybench/deploybench/platform/autoscale"
@@ -80,6 +81,8 @@ func (c Config) WithDefaults() Config {
 	if len(c.Policies) == 0 && !c.DisableScaling {
 		c.Policies = []PolicyConfig{{Type: PolicyTargetTracking, Metric: MetricCPU, Target: DefaultTargetCPU}}
 	}
+	// A copy: c is a value, but its slice would still share the caller's array.
+	c.Policies = slices.Clone(c.Policies)
 	for i := range c.Policies {
 		c.Policies[i] = c.Policies[i].withDefaults(i)
 	}

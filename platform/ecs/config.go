@@ -3,6 +3,7 @@ package ecs
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/deploybench/deploybench/platform/autoscale"
@@ -86,6 +87,8 @@ func (c ServiceConfig) WithDefaults() ServiceConfig {
 		c.Policies = []PolicyConfig{{Metric: MetricCPU, Target: DefaultTargetCPU}}
 	}
 	c.Policies = append([]PolicyConfig(nil), c.Policies...)
+	// A copy: c is a value, but its slice would still share the caller's array.
+	c.Policies = slices.Clone(c.Policies)
 	for i := range c.Policies {
 		c.Policies[i] = c.Policies[i].withDefaults(i)
 	}
