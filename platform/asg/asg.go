@@ -42,7 +42,7 @@ type Platform struct {
 	started  time.Time
 	ended    time.Time
 	reqTimer platform.Timer
-	lastReq  map[string]int64
+	reqs     lb.RequestCounter
 	stopped  bool
 }
 
@@ -58,7 +58,7 @@ func New(cfg Config, env Env) (*Platform, error) {
 	if env.Driver == nil {
 		return nil, errors.New("asg: New: the world has no driver")
 	}
-	p := &Platform{cfg: cfg, env: env, clock: env.ClockOrWall(), lastReq: map[string]int64{}}
+	p := &Platform{cfg: cfg, env: env, clock: env.ClockOrWall()}
 	var err error
 	period := cfg.MetricPeriod()
 	if p.cpu, err = autoscale.NewMetric(autoscale.MetricConfig{Name: "CPUUtilization", Period: period}.Scaled(cfg.Timescale)); err != nil {
@@ -155,7 +155,9 @@ func (p *Platform) Start(ctx context.Context) error {
 		}
 		p.proxy = px
 	}
-	p.reqTimer = p.clock.AfterFunc(p.cfg.SampleInterval, p.sampleRequests)
+	if p.usesRequestCount() {
+		p.reqTimer = p.clock.AfterFunc(p.cfg.SampleInterval, p.sampleRequests)
+	}
 	p.mu.Unlock()
 
 	p.fleet.Emit("scale", "", fmt.Sprintf("desired 0 → %d: initial capacity", p.cfg.Desired))
@@ -172,6 +174,21 @@ func (p *Platform) Start(ctx context.Context) error {
 	return nil
 }
 
+// usesRequestCount reports whether a scaling policy tracks ALBRequestCountPerTarget:
+// only then is the per-target request series sampled (reading every target's counters
+// each sampling interval is much of a long simulation's time otherwise).
+func (p *Platform) usesRequestCount() bool {
+	if p.ctl == nil {
+		return false
+	}
+	for _, pc := range p.cfg.Policies {
+		if pc.Metric == MetricRequestCountPerTarget {
+			return true
+		}
+	}
+	return false
+}
+
 // sampleRequests publishes each healthy target's requests since the last sample; the
 // SumPerSource statistic turns them into ALBRequestCountPerTarget.
 func (p *Platform) sampleRequests() {
@@ -181,13 +198,7 @@ func (p *Platform) sampleRequests() {
 	if p.stopped {
 		return
 	}
-	for _, t := range st.Targets {
-		n := t.Requests - p.lastReq[t.Target.ID]
-		p.lastReq[t.Target.ID] = t.Requests
-		if t.State == lb.Healthy {
-			p.req.Put(t.Target.ID, st.At, float64(n))
-		}
-	}
+	p.reqs.Healthy(st, p.req.Put)
 	p.reqTimer = p.clock.AfterFunc(p.cfg.SampleInterval, p.sampleRequests)
 }
 

@@ -77,7 +77,7 @@ type Platform struct {
 	started  time.Time
 	ended    time.Time
 	reqTimer platform.Timer
-	lastReq  map[string]int64
+	reqs     lb.RequestCounter
 	stopped  bool
 	scaling  bool
 }
@@ -102,7 +102,7 @@ func newPlatform(o PlatformOptions, env Env) (*Platform, error) {
 		return nil, fmt.Errorf("%s: PlatformOptions: Log and Capacity are required", o.Kind)
 	}
 	cfg := o.Service
-	p := &Platform{o: o, cfg: cfg, env: env, clock: env.ClockOrWall(), lastReq: map[string]int64{}}
+	p := &Platform{o: o, cfg: cfg, env: env, clock: env.ClockOrWall()}
 	var err error
 	period := cfg.MetricPeriod()
 	if p.cpu, err = autoscale.NewMetric(autoscale.MetricConfig{Name: cpuMetric, Period: period}.Scaled(cfg.Timescale)); err != nil {
@@ -261,13 +261,7 @@ func (p *Platform) sampleRequests() {
 	if p.stopped {
 		return
 	}
-	for _, t := range st.Targets {
-		n := t.Requests - p.lastReq[t.Target.ID]
-		p.lastReq[t.Target.ID] = t.Requests
-		if t.State == lb.Healthy {
-			p.req.Put(t.Target.ID, st.At, float64(n))
-		}
-	}
+	p.reqs.Healthy(st, p.req.Put)
 	p.reqTimer = p.clock.AfterFunc(p.cfg.SampleInterval, p.sampleRequests)
 }
 
