@@ -7,14 +7,20 @@ import (
 // FormatVersion is the version of the results layout; readers refuse newer ones.
 const FormatVersion = 1
 
+// SourceAWS marks a Run measured on real AWS resources (Run.Source).
+const SourceAWS = "aws"
+
 // Run is a whole comparison run: what was run, how, and one summary per platform.
 type Run struct {
-	FormatVersion int       `json:"format_version"`
-	Scenario      string    `json:"scenario"`
-	Description   string    `json:"description,omitempty"`
-	Mode          string    `json:"mode"` // "live" or "simulated"
-	Started       time.Time `json:"started"`
-	Ended         time.Time `json:"ended,omitzero"`
+	FormatVersion int    `json:"format_version"`
+	Scenario      string `json:"scenario"`
+	Description   string `json:"description,omitempty"`
+	Mode          string `json:"mode"` // "live" or "simulated"
+	// Source says where the platforms ran: empty for this machine (emulated or
+	// simulated), SourceAWS for real AWS resources created by `deploybench aws run`.
+	Source  string    `json:"source,omitempty"`
+	Started time.Time `json:"started"`
+	Ended   time.Time `json:"ended,omitzero"`
 	// Partial is true while the run is in progress and stays true if it was interrupted.
 	Partial bool `json:"partial"`
 	// Assumptions the numbers depend on; the report states them.
