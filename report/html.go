@@ -20,6 +20,7 @@ func HTML(w io.Writer, l *results.Loaded) error {
 			RunCost: money(p.RunCost), Hourly: money(p.HourlyAtPeak), PerM: money(p.PerMillion), Monthly: money(p.Monthly)})
 		d.Platforms = append(d.Platforms, platformCharts(p, l.Timelines[p.Name], l.Events[p.Name]))
 	}
+	d.Startup = startupHTML(StartupRows(run, l.Events))
 	d.Scatter = template.HTML(scatter(run).render())
 	if run.BreakEven != nil && len(run.BreakEven.Traffic) > 0 {
 		d.BreakEven = template.HTML(breakEvenChart(run.BreakEven).render())
@@ -34,6 +35,7 @@ type htmlData struct {
 	Platforms []htmlPlatform
 	Scatter   template.HTML
 	BreakEven template.HTML
+	Startup   template.HTML
 	Scenario  string
 }
 
@@ -134,7 +136,7 @@ pre{background:#f7f7f7;padding:10px;overflow:auto;font-size:12px}.partial{backgr
 <td>{{if eq .P.Status "failed"}}<span class="bad">failed</span>{{else if .P.SLOMet}}<span class="good">met</span>{{else}}<span class="bad">missed</span>{{end}}</td></tr>
 {{end}}</table>
 {{range $r := .Rows}}{{if .P.Error}}<p class="bad">{{.P.Name}}: {{.P.Error}}</p>{{end}}{{range $r.P.Notes}}<p>{{$r.P.Name}}: {{.}}</p>{{end}}{{if .P.SLOViolations}}<p>{{.P.Name}} missed: {{range .P.SLOViolations}}{{.}}; {{end}}</p>{{end}}{{end}}
-<h2>Assumptions</h2>
+{{.Startup}}<h2>Assumptions</h2>
 <ul><li>Mode: {{.Run.Mode}}; SLO: {{or .Run.SLO "none"}}; load: {{or .Run.Load "-"}}</li>
 <li>Timescale: {{f .Run.Assumptions.Timescale}}× — control-plane delays (boot, alarm periods, cooldowns, warm-up, keep-alive) divided by it; request service time is real; instances and tasks are billed for uncompressed platform time (timescale × wall time), and $/M requests is the bill's hourly rate over the measured requests per hour</li>
 <li>One emulated vCPU = {{f .Run.Assumptions.VCPUFraction}} of a host core; limits: {{or .Run.Assumptions.Limits "-"}}</li>
