@@ -4,8 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
+	"gopkg.in/yaml.v3"
+
+	"github.com/deploybench/deploybench/platform/ecs"
 	"github.com/deploybench/deploybench/runtime"
 	"github.com/deploybench/deploybench/runtime/docker"
 )
@@ -38,6 +42,53 @@ func dockerImageSizeMB(ctx context.Context, b runtime.Backend, image string) (fl
 		return 0, err
 	}
 	return float64(n) / 1e6, nil
+}
+
+// imageSizes caches each image's compressed size in MB (a float64 by image name):
+// measuring it reads the whole image, and several platforms of a run share one image.
+var imageSizes sync.Map
+
+// fillImageSize sets an ECS platform's image_size_mb to the real image's compressed size
+// when the platform runs on docker and the scenario does not set the field, so that the
+// pull the platform models (at pull_throughput_mbps, ecs.DefaultPullThroughputMBps by
+// default, whose source is given there) is that of the image the tasks really run. With
+// the process backend the configured size (default ecs.DefaultImageSizeMB) stays.
+func fillImageSize(c *ecs.ServiceConfig, settings *yaml.Node, d Deps) error {
+	db, ok := d.Backend.(*docker.Backend)
+	if !ok || hasKey(settings, "image_size_mb") {
+		return nil
+	}
+	image := d.App.Image
+	if image == "" {
+		image = db.DefaultImage()
+	}
+	mb, ok := imageSizes.Load(image)
+	if !ok {
+		v, err := dockerImageSizeMB(context.Background(), d.Backend, image)
+		if err != nil {
+			return fmt.Errorf("image_size_mb: %v (or set image_size_mb)", oneLine(err.Error()))
+		}
+		mb, _ = imageSizes.LoadOrStore(image, v)
+	}
+	c.ImageSizeMB = mb.(float64)
+	if d.Log != nil {
+		fmt.Fprintf(d.Log, "  image_size_mb %.1f: %s gzip-compressed, pulled at %g MB/s = %s per pull (modelled)\n",
+			c.ImageSizeMB, image, c.PullThroughputMBps, c.PullDuration().Round(10*time.Millisecond))
+	}
+	return nil
+}
+
+// hasKey reports whether a settings mapping sets key.
+func hasKey(n *yaml.Node, key string) bool {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return false
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return true
+		}
+	}
+	return false
 }
 
 // prepareImage makes sure the scenario's image is on the docker engine before anything

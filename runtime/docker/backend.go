@@ -170,6 +170,9 @@ func (b *Backend) Host() string { return b.host }
 // RunLabel is the value of LabelRun on this backend's containers.
 func (b *Backend) RunLabel() string { return b.run }
 
+// DefaultImage is the image the built-in app runs in.
+func (b *Backend) DefaultImage() string { return b.o.DefaultImage }
+
 // Client is the engine client (for image inspection by the runner).
 func (b *Backend) Client() *client.Client { return b.cli }
 
