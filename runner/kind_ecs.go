@@ -57,6 +57,9 @@ func buildFargate(name string, settings *yaml.Node, d Deps) (*Built, error) {
 		return nil, err
 	}
 	ecsHealthPath(&cfg.ServiceConfig, settings, d)
+	if err := fillImageSize(&cfg.ServiceConfig, settings, d); err != nil {
+		return nil, err
+	}
 	env, err := ecsEnv(name, d)
 	if err != nil {
 		return nil, err
@@ -92,6 +95,9 @@ func buildECSEC2(name string, settings *yaml.Node, d Deps) (*Built, error) {
 	}
 	cfg.LaunchTemplate.VCPU, cfg.LaunchTemplate.MemoryMiB = probe.LaunchTemplate.VCPU, probe.LaunchTemplate.MemoryMiB
 	ecsHealthPath(&cfg.ServiceConfig, settings, d)
+	if err := fillImageSize(&cfg.ServiceConfig, settings, d); err != nil {
+		return nil, err
+	}
 	env, err := ecsEnv(name, d)
 	if err != nil {
 		return nil, err
@@ -122,6 +128,9 @@ func buildECSMI(name string, settings *yaml.Node, d Deps) (*Built, error) {
 		return nil, err
 	}
 	ecsHealthPath(&cfg.ServiceConfig, settings, d)
+	if err := fillImageSize(&cfg.ServiceConfig, settings, d); err != nil {
+		return nil, err
+	}
 	env, err := ecsEnv(name, d)
 	if err != nil {
 		return nil, err

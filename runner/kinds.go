@@ -33,7 +33,13 @@ func liveWorld(name string, d Deps) (fleet.World, error) {
 	if err != nil {
 		return fleet.World{}, err
 	}
-	return fleet.World{Clock: d.Clock, Driver: drv, Credits: live.Credits, OnEvent: d.OnEvent}, nil
+	rt := "process"
+	if d.Backend != nil {
+		rt = d.Backend.Name()
+	}
+	// Every instance's start-up is split (pull, create, app) into a startup event.
+	split := newStartupSplit(rt, d.Timescale, d.Clock, d.OnEvent)
+	return fleet.World{Clock: d.Clock, Driver: split.driver(drv), Credits: live.Credits, OnEvent: split.onEvent}, nil
 }
 
 // sizeTemplate checks the instance type against the catalog (with a did-you-mean) and
