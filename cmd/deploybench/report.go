@@ -27,6 +27,9 @@ printing the comparison table. Nothing is re-run.`,
 			if err := report.Table(out, l.Run); err != nil {
 				return err
 			}
+			if err := report.StartupTable(out, report.StartupRows(l.Run, l.Events)); err != nil {
+				return err
+			}
 			fmt.Fprintf(out, "\nreport: %s\nsummary: %s, %s\n", files.HTML, files.JSON, files.CSV)
 			return nil
 		},

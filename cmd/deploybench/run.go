@@ -119,6 +119,9 @@ func runScenario(cmd *cobra.Command, s *scenario.Scenario, raw []byte, out strin
 	if err := report.Table(w, l.Run); err != nil {
 		return err
 	}
+	if err := report.StartupTable(w, report.StartupRows(l.Run, l.Events)); err != nil {
+		return err
+	}
 	fmt.Fprintf(w, "\nreport: %s\nsummary: %s, %s\n", files.HTML, files.JSON, files.CSV)
 	if runErr != nil {
 		return fmt.Errorf("%w; rebuild the report later with 'deploybench report %s'", runErr, out)
