@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"hash/fnv"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -60,11 +61,12 @@ var cfnActions map[string]cfnHandler
 
 func init() {
 	cfnActions = map[string]cfnHandler{
-		"CreateStack":         (*Fake).createStack,
-		"DescribeStacks":      (*Fake).describeStacks,
-		"DescribeStackEvents": (*Fake).describeStackEvents,
-		"ListStacks":          (*Fake).listStacks,
-		"DeleteStack":         (*Fake).deleteStack,
+		"CreateStack":            (*Fake).createStack,
+		"DescribeStacks":         (*Fake).describeStacks,
+		"DescribeStackEvents":    (*Fake).describeStackEvents,
+		"ListStacks":             (*Fake).listStacks,
+		"DeleteStack":            (*Fake).deleteStack,
+		"DescribeStackResources": (*Fake).describeStackResources,
 	}
 }
 
@@ -236,8 +238,8 @@ func (f *Fake) advance(s *stack, now time.Time) {
 			return
 		}
 		for _, r := range s.resources {
-			s.events = append(s.events, event{t: done, logicalID: r.id, typ: r.typ, phys: r.id + "-fake", status: statusCreateInProgress, reason: "Resource creation Initiated"})
-			s.events = append(s.events, event{t: done, logicalID: r.id, typ: r.typ, phys: r.id + "-fake", status: statusCreateComplete})
+			s.events = append(s.events, event{t: done, logicalID: r.id, typ: r.typ, phys: f.physicalID(s, r), status: statusCreateInProgress, reason: "Resource creation Initiated"})
+			s.events = append(s.events, event{t: done, logicalID: r.id, typ: r.typ, phys: f.physicalID(s, r), status: statusCreateComplete})
 		}
 		for _, k := range s.outputKeys {
 			v := "fake-" + k
@@ -255,7 +257,7 @@ func (f *Fake) advance(s *stack, now time.Time) {
 		}
 		for i := len(s.resources) - 1; i >= 0; i-- {
 			r := s.resources[i]
-			s.events = append(s.events, event{t: done, logicalID: r.id, typ: r.typ, phys: r.id + "-fake", status: statusDeleteComplete})
+			s.events = append(s.events, event{t: done, logicalID: r.id, typ: r.typ, phys: f.physicalID(s, r), status: statusDeleteComplete})
 		}
 		s.deleted = done
 		stackEvent(done, statusDeleteComplete, "")
@@ -411,4 +413,60 @@ func (f *Fake) deleteStack(w http.ResponseWriter, form url.Values) {
 		XMLName   xml.Name `xml:"DeleteStackResponse"`
 		RequestID string   `xml:"ResponseMetadata>RequestId"`
 	}{RequestID: "fake"})
+}
+
+// physicalID is the ID CloudFormation would report for r: the shapes CloudWatch
+// dimensions are derived from (an ARN for load balancers and ECS services, a name for
+// Auto Scaling groups, clusters and functions, i-… for instances).
+func (f *Fake) physicalID(s *stack, r resource) string {
+	name := strings.ToLower(s.name + "-" + r.id)
+	switch r.typ {
+	case "AWS::ElasticLoadBalancingV2::LoadBalancer":
+		return fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:loadbalancer/app/%.32s/50dc6c495c0c9188", f.cfg.Region, f.cfg.Account, name)
+	case "AWS::ECS::Service":
+		return fmt.Sprintf("arn:aws:ecs:%s:%s:service/%s-cluster/%s", f.cfg.Region, f.cfg.Account, strings.ToLower(s.name), name)
+	case "AWS::ECS::Cluster":
+		return strings.ToLower(s.name) + "-cluster"
+	case "AWS::EC2::Instance":
+		h := fnv.New64a()
+		h.Write([]byte(s.id + "/" + r.id))
+		return fmt.Sprintf("i-%017x", h.Sum64()>>4)
+	}
+	return name
+}
+
+func (f *Fake) describeStackResources(w http.ResponseWriter, form url.Values) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	name := form.Get("StackName")
+	s := f.find(name)
+	if s == nil {
+		writeQueryError(w, http.StatusBadRequest, "ValidationError", fmt.Sprintf("Stack with id %s does not exist", name))
+		return
+	}
+	type xmlResource struct {
+		StackName          string `xml:"StackName"`
+		StackID            string `xml:"StackId"`
+		LogicalResourceID  string `xml:"LogicalResourceId"`
+		PhysicalResourceID string `xml:"PhysicalResourceId,omitempty"`
+		ResourceType       string `xml:"ResourceType"`
+		Timestamp          string `xml:"Timestamp"`
+		ResourceStatus     string `xml:"ResourceStatus"`
+	}
+	var out []xmlResource
+	// Resources exist from the moment the stack completes until it is deleted.
+	if s.status == statusCreateComplete || s.status == statusDeleteInProgress {
+		for _, r := range s.resources {
+			st := statusCreateComplete
+			if s.status == statusDeleteInProgress {
+				st = statusDeleteInProgress
+			}
+			out = append(out, xmlResource{s.name, s.id, r.id, f.physicalID(s, r), r.typ, s.created.Add(f.cfg.CreateDelay).UTC().Format(cfnTime), st})
+		}
+	}
+	writeXML(w, struct {
+		XMLName   xml.Name      `xml:"DescribeStackResourcesResponse"`
+		Resources []xmlResource `xml:"DescribeStackResourcesResult>StackResources>member"`
+		RequestID string        `xml:"ResponseMetadata>RequestId"`
+	}{Resources: out, RequestID: "fake"})
 }

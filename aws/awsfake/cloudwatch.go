@@ -152,7 +152,7 @@ func SeriesValue(metric string, i int) float64 {
 	base := map[string]float64{
 		"CPUUtilization": 40, "RequestCount": 600, "TargetResponseTime": 0.025,
 		"GroupInServiceInstances": 2, "RunningTaskCount": 2, "ConcurrentExecutions": 3,
-		"Duration": 20, "InitDuration": 150,
+		"Duration": 20, "init_duration": 150,
 	}[metric]
 	if base == 0 {
 		base = 1

@@ -100,6 +100,17 @@ func TestStackLifecycle(t *testing.T) {
 	if !st.CreationTime.Equal(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)) {
 		t.Errorf("creation time %v", st.CreationTime)
 	}
+	sr, err := cf.DescribeStackResources(ctx, &cloudformation.DescribeStackResourcesInput{StackName: aws.String("db-ec2")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	phys := map[string]string{}
+	for _, r := range sr.StackResources {
+		phys[aws.ToString(r.LogicalResourceId)] = aws.ToString(r.PhysicalResourceId)
+	}
+	if len(phys) != 3 || !strings.Contains(phys["LoadBalancer"], ":loadbalancer/app/") || !strings.HasPrefix(phys["Instance"], "i-") {
+		t.Errorf("stack resources %v", phys)
+	}
 	ev, err := cf.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: aws.String("db-ec2")})
 	if err != nil {
 		t.Fatal(err)
