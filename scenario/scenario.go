@@ -77,7 +77,18 @@ type App struct {
 	StartupTimeout Duration `yaml:"startup_timeout,omitempty"`
 	// MemoryMiB is the app's expected memory need, for Lambda and task sizing checks.
 	MemoryMiB int `yaml:"memory_mib,omitempty"`
+	// HandlerType is what the app speaks: "http" (default: an HTTP server on PORT, which
+	// Lambda runs with the web adapter model) or "runtime-api" (a Lambda handler image,
+	// e.g. built with aws-lambda-go, run through the Runtime Interface Emulator; lambda
+	// platforms on runtime docker only).
+	HandlerType string `yaml:"handler_type,omitempty"`
 }
+
+// Handler types of App.HandlerType.
+const (
+	HandlerHTTP       = "http"
+	HandlerRuntimeAPI = "runtime-api"
+)
 
 // Phase is one named load of a scenario with phases.
 type Phase struct {
@@ -238,6 +249,9 @@ func (s *Scenario) applyDefaults() {
 			s.App.Path = "/predict"
 		}
 	}
+	if s.App.HandlerType == "" {
+		s.App.HandlerType = HandlerHTTP
+	}
 	if s.App.StartupTimeout == 0 {
 		s.App.StartupTimeout = Duration(60 * time.Second)
 	}
@@ -282,6 +296,15 @@ func (s *Scenario) Validate() error {
 	}
 	if s.App.Image != "" && s.Runtime != "docker" {
 		return invalid("app.image", "needs runtime: docker (the process runtime runs app.command or the built-in app)")
+	}
+	switch s.App.HandlerType {
+	case HandlerHTTP:
+	case HandlerRuntimeAPI:
+		if s.App.Image == "" {
+			return invalid("app.handler_type", "runtime-api needs app.image, a Lambda handler image (runtime: docker)")
+		}
+	default:
+		return invalid("app.handler_type", "%q is not a handler type (use http, or runtime-api for a Lambda handler image)", s.App.HandlerType)
 	}
 	for _, p := range []struct{ name, v string }{{"app.health_path", s.App.HealthPath}, {"app.path", s.App.Path}} {
 		if !strings.HasPrefix(p.v, "/") {
@@ -337,6 +360,14 @@ func (s *Scenario) Validate() error {
 		}
 		if p.Runtime != "" && p.Runtime != "process" && p.Runtime != "docker" {
 			return invalid(path+".runtime", "%q is not a runtime (use process or docker)", p.Runtime)
+		}
+		if s.App.HandlerType == HandlerRuntimeAPI {
+			if p.Kind != "lambda" {
+				return invalid(path+".kind", "%s cannot run app.handler_type runtime-api (a Lambda handler serves no HTTP): use lambda platforms only, or an HTTP app", p.Kind)
+			}
+			if s.RuntimeOf(p) != "docker" {
+				return invalid(path+".runtime", "app.handler_type runtime-api runs through the Lambda Runtime Interface Emulator in a container: use runtime: docker")
+			}
 		}
 		for j, f := range p.Faults {
 			fp := fmt.Sprintf("%s.faults[%d]", path, j)

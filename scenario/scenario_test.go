@@ -47,6 +47,10 @@ func TestParseErrors(t *testing.T) {
 		{"runtime", base + "runtime: vm\n", `runtime: "vm" is not a runtime`},
 		{"image needs docker", base + "app: {image: x:1}\n", "app.image: needs runtime: docker"},
 		{"archive needs image", base + "runtime: docker\napp: {image_archive: x.tar}\n", "app.image_archive: needs app.image"},
+		{"handler type", base + "runtime: docker\napp: {image: x:1, handler_type: grpc}\n", `app.handler_type: "grpc" is not a handler type (use http, or runtime-api`},
+		{"handler needs image", base + "app: {builtin: mlp, handler_type: runtime-api}\n", "app.handler_type: runtime-api needs app.image"},
+		{"handler on ec2", base + "runtime: docker\napp: {image: x:1, handler_type: runtime-api}\n", "platforms[0].kind: ec2 cannot run app.handler_type runtime-api"},
+		{"handler on process", "name: x\nload: {rate: 1}\nruntime: docker\napp: {image: x:1, handler_type: runtime-api}\nplatforms: [{name: f, kind: lambda, runtime: process}]\n", "platforms[0].runtime: app.handler_type runtime-api runs through the Lambda Runtime Interface Emulator"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -58,6 +62,20 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("error is not one line: %q", err)
 			}
 		})
+	}
+}
+
+func TestHandlerTypeRuntimeAPI(t *testing.T) {
+	s, err := Parse([]byte("name: x\nload: {rate: 1}\nruntime: docker\napp: {image: fn:1, handler_type: runtime-api}\nplatforms: [{name: f, kind: lambda}]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.App.HandlerType != HandlerRuntimeAPI {
+		t.Errorf("handler_type = %q", s.App.HandlerType)
+	}
+	s, err = Parse([]byte("name: x\nload: {rate: 1}\nplatforms: [{name: f, kind: lambda}]\n"))
+	if err != nil || s.App.HandlerType != HandlerHTTP {
+		t.Errorf("default handler_type = %q, %v; want http", s.App.HandlerType, err)
 	}
 }
 
