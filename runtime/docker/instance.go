@@ -30,6 +30,7 @@ type instance struct {
 	cid        string
 	spec       runtime.Spec
 	port       int
+	apiPort    int // the Lambda Runtime API's port behind the emulator; 0 without one
 	image      string
 	imageBytes int64
 	cg         cgroupFiles // the container's accounting files, if cgOK
@@ -346,6 +347,9 @@ func (in *instance) Stop(grace time.Duration) error {
 		in.stopErr = err
 	}
 	runtime.Ports.Release(in.port)
+	if in.apiPort != 0 {
+		runtime.Ports.Release(in.apiPort)
+	}
 	in.b.forget(in.id)
 	in.b.logf("%s stopped and removed", in.id)
 	return in.stopErr

@@ -27,6 +27,12 @@ import (
 // returns once the container runs; WaitReady polls the health path. A container whose
 // start fails is removed before Start returns.
 func (b *Backend) Start(ctx context.Context, spec runtime.Spec) (runtime.Instance, error) {
+	return b.start(ctx, spec, "")
+}
+
+// start is Start; with rie (a static aws-lambda-rie on this machine) the image's program
+// runs as a Lambda handler behind the Runtime Interface Emulator (see LambdaRIE).
+func (b *Backend) start(ctx context.Context, spec runtime.Spec, rie string) (runtime.Instance, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -55,8 +61,10 @@ func (b *Backend) Start(ctx context.Context, spec runtime.Spec) (runtime.Instanc
 		}
 		imgEnv = img.Config.Env
 	}
-	if err := portCheck(image, args, exposed, imgEnv); err != nil {
-		return nil, err
+	if rie == "" {
+		if err := portCheck(image, args, exposed, imgEnv); err != nil {
+			return nil, err
+		}
 	}
 
 	b.mu.Lock()
@@ -80,6 +88,24 @@ func (b *Backend) Start(ctx context.Context, spec runtime.Spec) (runtime.Instanc
 	for i := range args {
 		args[i] = strings.ReplaceAll(args[i], "{port}", ps)
 	}
+	var apiPort int
+	if rie != "" {
+		if apiPort, err = runtime.Ports.Get(); err != nil {
+			runtime.Ports.Release(port)
+			return nil, err
+		}
+		if entrypoint, args, err = rieCommand(image, img.Config, args, port, apiPort); err != nil {
+			runtime.Ports.Release(port)
+			runtime.Ports.Release(apiPort)
+			return nil, err
+		}
+	}
+	release := func() {
+		runtime.Ports.Release(port)
+		if apiPort != 0 {
+			runtime.Ports.Release(apiPort)
+		}
+	}
 	env := []string{"PORT=" + ps}
 	if _, ok := spec.Env["GOMAXPROCS"]; !ok {
 		// As the process backend does: a Go app sizes its scheduler for the host (Go 1.25+
@@ -91,6 +117,10 @@ func (b *Backend) Start(ctx context.Context, spec runtime.Spec) (runtime.Instanc
 		if k != "PORT" {
 			env = append(env, k+"="+strings.ReplaceAll(spec.Env[k], "{port}", ps))
 		}
+	}
+	if _, ok := spec.Env[rieMemoryEnv]; rie != "" && !ok && spec.MemoryMiB > 0 {
+		// What the emulator reports as the function's memory (its default is 3,008 MB).
+		env = append(env, rieMemoryEnv+"="+strconv.Itoa(spec.MemoryMiB))
 	}
 	labels := map[string]string{LabelRun: b.run, LabelRole: "app"}
 	for k, v := range spec.Labels {
@@ -113,11 +143,14 @@ func (b *Backend) Start(ctx context.Context, spec runtime.Spec) (runtime.Instanc
 		// Equal to Memory: no swap, so the limit kills as a task's hard limit does.
 		host.Resources.MemorySwap = mem
 	}
-	in := &instance{b: b, id: id, spec: spec, port: port, image: image, allowed: spec.VCPU, done: make(chan struct{}),
+	if rie != "" {
+		host.Mounts = rieMounts(rie)
+	}
+	in := &instance{b: b, id: id, spec: spec, port: port, apiPort: apiPort, image: image, allowed: spec.VCPU, done: make(chan struct{}),
 		imageBytes: img.Size, startedAt: t0}
 	created, err := b.cli.ContainerCreate(ctx, client.ContainerCreateOptions{Config: cfg, HostConfig: host, Name: b.run + "-" + safeName(id)})
 	if err != nil {
-		runtime.Ports.Release(port)
+		release()
 		return nil, fmt.Errorf("docker: instance %s: create: %v", id, oneLine(err.Error()))
 	}
 	in.cid = created.ID
@@ -125,7 +158,7 @@ func (b *Backend) Start(ctx context.Context, spec runtime.Spec) (runtime.Instanc
 		rctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		_, _ = b.cli.ContainerRemove(rctx, in.cid, client.ContainerRemoveOptions{Force: true})
 		cancel()
-		runtime.Ports.Release(port)
+		release()
 		return nil, fmt.Errorf("docker: instance %s: start: %v", id, oneLine(err.Error()))
 	}
 	in.created = time.Since(t0)
@@ -137,7 +170,7 @@ func (b *Backend) Start(ctx context.Context, spec runtime.Spec) (runtime.Instanc
 	if b.closed {
 		b.mu.Unlock()
 		_ = in.remove()
-		runtime.Ports.Release(port)
+		release()
 		return nil, errors.New("docker: backend is closed")
 	}
 	b.insts[id] = in
