@@ -24,6 +24,7 @@ type Function struct {
 	clock      platform.Clock
 	timeout    time.Duration
 	maxPayload int64
+	mode       InvokeMode
 	transport  *http.Transport
 	client     *http.Client
 }
@@ -62,7 +63,11 @@ func (f *Function) Invoke(ctx context.Context, req *apigw.Request) (*apigw.Respo
 		cancel()
 	})
 	start := f.clock.Now()
-	resp, outcome, err := f.forward(ictx, env, req)
+	forward := f.forward
+	if f.mode == InvokeRuntimeAPI {
+		forward = f.forwardRuntimeAPI
+	}
+	resp, outcome, err := forward(ictx, env, req)
 	t.Stop()
 	d := f.clock.Now().Sub(start)
 	if timedOut.Load() {

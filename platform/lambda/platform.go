@@ -21,6 +21,10 @@ type Deps struct {
 	Driver fleet.Driver
 	// OnEvent, if set, receives every platform event as it happens.
 	OnEvent func(platform.Event)
+	// Invoke is how environments are invoked: InvokeHTTP (default, the app is an HTTP
+	// server) or InvokeRuntimeAPI (the app is a Lambda handler behind the Runtime
+	// Interface Emulator, whose port the driver's machines give as Addr).
+	Invoke InvokeMode
 	// NoServer runs the platform without its HTTP API (URL stays empty): the simulator
 	// routes requests itself, with Gateway().Admit and Outcome and the pool's
 	// AcquireFunc and Release.
@@ -77,6 +81,7 @@ func New(cfg Config, d Deps) (*Platform, error) {
 	}
 	p.pool = pool
 	p.fn = NewFunction(pool, d.Clock, cfg.Timeout, cfg.API.MaxPayload)
+	p.fn.mode = d.Invoke
 	p.gw = apigw.NewGateway(cfg.API)
 	p.srv, err = apigw.NewServer(p.gw, p.fn, apigw.ServerOptions{Clock: d.Clock, OnReject: p.rejected})
 	if err != nil {
