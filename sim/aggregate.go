@@ -185,7 +185,7 @@ func (a *aggregator) serve(n int64, dt float64) {
 func (a *aggregator) serveOne(m *Machine, ni int64, dt float64, k int) {
 	r := a.r
 	capCores := math.Min(m.peak, m.allow*m.d.cpu.VCPUFraction)
-	offered := float64(ni) * a.meanW
+	offered := float64(ni) * a.meanW * m.d.curve.Factor(float64(ni)/dt, m.cores)
 	backlog := a.back[m]
 	capacity := capCores * dt
 	used := math.Min(offered+backlog, capacity)

@@ -10,11 +10,14 @@ import (
 
 // Driver starts modelled machines on the engine: the simulator's fleet.EventDriver.
 type Driver struct {
-	eng  *engine.Engine
-	cal  *calibration.Calibration
-	cpu  CPUModel
-	done Completer
-	byID map[string]*Machine
+	eng *engine.Engine
+	cal *calibration.Calibration
+	cpu CPUModel
+	// curve scales a request's CPU work with its machine's load (calibration.LoadCurve),
+	// computed once: Arrive is the hot path.
+	curve calibration.LoadCurve
+	done  Completer
+	byID  map[string]*Machine
 	// Started lists every machine started, in order.
 	Started []*Machine
 }
@@ -30,7 +33,7 @@ func NewDriver(eng *engine.Engine, cal *calibration.Calibration, cpu CPUModel, d
 	if cpu.VCPUFraction <= 0 {
 		cpu.VCPUFraction = 1
 	}
-	return &Driver{eng: eng, cal: cal, cpu: cpu, done: done, byID: map[string]*Machine{}}
+	return &Driver{eng: eng, cal: cal, cpu: cpu, curve: cal.LoadCurve(), done: done, byID: map[string]*Machine{}}
 }
 
 // EventDriven implements fleet.EventDriver.
@@ -40,7 +43,7 @@ func (d *Driver) EventDriven() {}
 // calibrated start-up time.
 func (d *Driver) Start(_ context.Context, spec fleet.MachineSpec) (fleet.Machine, error) {
 	m := &Machine{d: d, spec: spec, period: int64(d.cpu.Period), started: d.eng.Nanos(), last: d.eng.Nanos(),
-		next: -1, done: make(chan struct{}), jobs: make([]job, 0, 16)}
+		next: -1, done: make(chan struct{}), jobs: make([]job, 0, 16), arrWin: d.eng.Nanos()}
 	m.hid = d.eng.AddHandler(m)
 	m.setAllowance(spec.VCPU)
 	m.rollPeriod(m.started)

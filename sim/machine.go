@@ -80,6 +80,10 @@ type Machine struct {
 	periodEnd int64
 	throttled bool
 	unlimited bool    // no CFS quota binds (a VM, or an allowance of the host's cores)
+	cores     float64 // host cores of the allowance, for the load curve
+	arrWin    int64   // start of the current arrival-counting second
+	arrN      int     // arrivals in it
+	arrRate   float64 // arrivals per second in the last whole window
 	busy      float64 // cumulative host core-seconds
 	fluid     float64 // cores used by aggregated-mode load, besides requests in service
 	gen       uint32
@@ -135,6 +139,7 @@ func (m *Machine) SetVCPU(vcpu float64) error {
 func (m *Machine) setAllowance(vcpu float64) {
 	m.allow = vcpu
 	cores := vcpu * m.d.cpu.VCPUFraction
+	m.cores = cores
 	m.peak = m.d.cpu.HostCores
 	if m.peak <= 0 || m.d.cpu.VCPUFraction >= 1 { // a VM: its vCPUs are its cores
 		m.peak = cores
@@ -271,9 +276,18 @@ func (m *Machine) Handle(_ int32, gen uint32) {
 	m.reschedule()
 }
 
-// Arrive starts serving a request of work core-seconds that arrived at arrived.
+// Arrive starts serving a request of work core-seconds (as measured at a low rate) that
+// arrived at arrived; the work is scaled by the calibration's load curve at the machine's
+// current arrival rate.
 func (m *Machine) Arrive(work float64, arrived int64, tag int32) {
-	m.advance(m.d.eng.Nanos())
+	now := m.d.eng.Nanos()
+	if el := now - m.arrWin; el >= int64(time.Second) {
+		m.arrRate = float64(m.arrN) * 1e9 / float64(el)
+		m.arrWin, m.arrN = now, 0
+	}
+	m.arrN++
+	work *= m.d.curve.Factor(m.arrRate, m.cores)
+	m.advance(now)
 	m.pushJob(job{finish: m.v + work, arrived: arrived, tag: tag})
 	m.reschedule()
 }

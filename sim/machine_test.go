@@ -135,3 +135,35 @@ func TestMachineStopIsConcurrentSafe(t *testing.T) {
 		t.Error("no exit reason")
 	}
 }
+
+// TestMachineLoadCurve: with a calibration whose CPU per request falls under load, a
+// request arriving at a busy machine (after a whole second of arrivals) is served with
+// less work than the first requests were.
+func TestMachineLoadCurve(t *testing.T) {
+	cal := testCal()                                                                            // 1 ms per request, 1 vCPU = 0.25 core
+	cal.Allowances[0].Loaded = &calibration.Loaded{RPS: 200, CPUMsPerRequest: 0.5, Requests: 1} // u1 = 0.8, ratio 0.5
+	e := engine.New(DefaultOrigin)
+	log := &doneLog{eng: e}
+	d := NewDriver(e, cal, CPUModel{VCPUFraction: 1, HostCores: 1}, log)
+	mi, err := d.Start(context.Background(), fleet.MachineSpec{Name: "m", VCPU: 0.25})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := mi.(*Machine)
+	// 250 arrivals of 1 ms in the first second, spaced 4 ms apart: each alone.
+	for i := 0; i < 250; i++ {
+		at := int64(i) * int64(4*time.Millisecond)
+		e.RunUntil(at)
+		m.Arrive(0.001, at, int32(i))
+	}
+	e.RunUntil(int64(time.Second))
+	at := int64(time.Second)
+	m.Arrive(0.001, at, 250)
+	e.RunUntil(at + int64(100*time.Millisecond))
+	if got := log.lats[0]; !near(got, 4, 1e-3) {
+		t.Errorf("first request: %v ms, want 4 (1 ms of work at a quarter core)", got)
+	}
+	if got := log.lats[250]; !near(got, 2, 1e-3) {
+		t.Errorf("request at 250 req/s: %v ms, want 2 (half the work, the loaded ratio)", got)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	goruntime "runtime"
@@ -42,6 +43,13 @@ type Options struct {
 	Warmup   int64
 	// Rate is the open-model rate of the timed requests (default 50 req/s).
 	Rate float64
+	// LoadedUtilisation is the share of each allowance's capacity (from the low-rate CPU
+	// per request) at which the CPU per request is measured a second time
+	// (calibration.Loaded); default 0.8, negative to skip that measurement.
+	LoadedUtilisation float64
+	// LoadedDuration is how long that measurement sends requests (default 8 s, at least
+	// 200 requests).
+	LoadedDuration time.Duration
 	// Path, Body and ContentType describe the request (Body: a file or a directory of
 	// files sent round robin, as the load package takes it).
 	Path, Body, ContentType string
@@ -53,6 +61,11 @@ type Options struct {
 
 // Think is the pause between warm-up requests.
 const Think = 10 * time.Millisecond
+
+// DefaultLoadedUtilisation is the share of an allowance's capacity at which the CPU per
+// request is measured under load: busy enough that the server batches its wake-ups, not
+// so busy that the quota throttles it for long.
+const DefaultLoadedUtilisation = 0.8
 
 // DefaultAllowances are the vCPU allowances measured by default.
 var DefaultAllowances = []float64{0.5, 1, 2}
@@ -73,6 +86,12 @@ func Run(ctx context.Context, o Options) (*calibration.Calibration, error) {
 	}
 	if o.Warmup <= 0 {
 		o.Warmup = 100
+	}
+	if o.LoadedUtilisation == 0 {
+		o.LoadedUtilisation = DefaultLoadedUtilisation
+	}
+	if o.LoadedDuration <= 0 {
+		o.LoadedDuration = 8 * time.Second
 	}
 	if o.StartupTimeout <= 0 {
 		o.StartupTimeout = time.Minute
@@ -97,8 +116,12 @@ func Run(ctx context.Context, o Options) (*calibration.Calibration, error) {
 		starts = append(starts, startMs)
 		cal.MemoryMiB = max(cal.MemoryMiB, mem)
 		cal.Allowances = append(cal.Allowances, al)
-		fmt.Fprintf(o.Log, "  %g vCPU: start %.0f ms, service p50 %.3f ms p99 %.3f ms, CPU %.3f ms/request, memory %.1f MiB\n",
-			a, startMs, al.ServiceMs[50], al.ServiceMs[99], al.CPUMsPerRequest, mem)
+		loaded := ""
+		if l := al.Loaded; l != nil {
+			loaded = fmt.Sprintf(" (%.3f at %.0f req/s)", l.CPUMsPerRequest, l.RPS)
+		}
+		fmt.Fprintf(o.Log, "  %g vCPU: start %.0f ms, service p50 %.3f ms p99 %.3f ms, CPU %.3f ms/request%s, memory %.1f MiB\n",
+			a, startMs, al.ServiceMs[50], al.ServiceMs[99], al.CPUMsPerRequest, loaded, mem)
 	}
 	sort.Float64s(starts)
 	cal.StartupMs = starts[len(starts)/2]
@@ -156,7 +179,7 @@ func measure(ctx context.Context, o Options, vcpu float64, i int, frontDoor bool
 	if err != nil || h.TotalCount() == 0 {
 		return calibration.Allowance{}, 0, 0, 0, 0, fmt.Errorf("no latency measured: %v", err)
 	}
-	al := calibration.Allowance{VCPU: vcpu, Requests: res.Requests, ServiceMs: make([]float64, 101)}
+	al := calibration.Allowance{VCPU: vcpu, Requests: res.Requests, RPS: o.Rate, ServiceMs: make([]float64, 101)}
 	for p := 0; p <= 100; p++ {
 		q := float64(p)
 		if p == 0 {
@@ -170,12 +193,44 @@ func measure(ctx context.Context, o Options, vcpu float64, i int, frontDoor bool
 	if res.Requests > 0 {
 		al.CPUMsPerRequest = (after.CPUSeconds - before.CPUSeconds) * 1e3 / float64(res.Requests)
 	}
+	if cores := vcpu * after.VCPUFraction; o.LoadedUtilisation > 0 && al.CPUMsPerRequest > 0 && cores > 0 {
+		rate := o.LoadedUtilisation * cores / (al.CPUMsPerRequest / 1e3)
+		if rate > o.Rate {
+			if al.Loaded, err = measureLoaded(ctx, inst, cfg, rate, o.LoadedDuration); err != nil {
+				return calibration.Allowance{}, 0, 0, 0, 0, fmt.Errorf("under load (%.0f req/s): %w", rate, err)
+			}
+		}
+	}
 	if frontDoor {
 		if fdMs, err = frontDoorMs(ctx, cfg, inst.Addr(), al.ServiceMs[50]); err != nil {
 			return calibration.Allowance{}, 0, 0, 0, 0, fmt.Errorf("through the load balancer: %w", err)
 		}
 	}
 	return al, startMs, float64(after.MemoryBytes) / (1 << 20), after.VCPUFraction, fdMs, nil
+}
+
+// measureLoaded sends Poisson arrivals at rate for a few seconds and returns the CPU the
+// app used per request.
+func measureLoaded(ctx context.Context, inst runtime.Instance, base load.Config, rate float64, d time.Duration) (*calibration.Loaded, error) {
+	before, err := inst.Usage()
+	if err != nil {
+		return nil, err
+	}
+	cfg := base
+	cfg.Rate, cfg.Requests = rate, int64(math.Max(200, rate*d.Seconds()))
+	res, err := drive(ctx, cfg, "http://"+inst.Addr())
+	if err != nil {
+		return nil, err
+	}
+	after, err := inst.Usage()
+	if err != nil {
+		return nil, err
+	}
+	if res.Requests == 0 {
+		return nil, errors.New("no request measured")
+	}
+	return &calibration.Loaded{RPS: math.Round(rate*10) / 10, Requests: res.Requests,
+		CPUMsPerRequest: (after.CPUSeconds - before.CPUSeconds) * 1e3 / float64(res.Requests)}, nil
 }
 
 // frontDoorMs drives cfg through the ALB model's HTTP proxy in front of addr and returns

@@ -54,7 +54,7 @@ func TestRunMeasuresARealApp(t *testing.T) {
 		Backend: b, Name: "test-app",
 		App:        runtime.Spec{Command: []string{os.Args[0]}, HealthPath: "/healthz", MemoryMiB: 256},
 		Allowances: []float64{1, 2}, Requests: 100, Warmup: 10, Rate: 100, Path: "/work",
-		StartupTimeout: 30 * time.Second,
+		StartupTimeout: 30 * time.Second, LoadedDuration: time.Second,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -65,6 +65,9 @@ func TestRunMeasuresARealApp(t *testing.T) {
 	for _, a := range cal.Allowances {
 		if a.Requests != 100 || !(a.ServiceMs[50] > 0) || !(a.CPUMsPerRequest > 0) || a.ServiceMs[100] < a.ServiceMs[50] {
 			t.Errorf("allowance %v: %d requests, p50 %v ms, CPU %v ms", a.VCPU, a.Requests, a.ServiceMs[50], a.CPUMsPerRequest)
+		}
+		if l := a.Loaded; l == nil || !(l.RPS > a.RPS) || !(l.CPUMsPerRequest > 0) || l.Requests < 200 {
+			t.Errorf("allowance %v: loaded measurement %+v, want one above %v req/s", a.VCPU, l, a.RPS)
 		}
 	}
 }

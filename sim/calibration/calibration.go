@@ -49,7 +49,28 @@ type Allowance struct {
 	CPUMsPerRequest float64 `json:"cpu_ms_per_request"`
 	// Requests is how many requests were measured.
 	Requests int64 `json:"requests"`
+	// RPS is the open-model rate the service times were measured at (50 when absent,
+	// the rate calibrations before this field used).
+	RPS float64 `json:"rps,omitempty"`
+	// Loaded is a second measurement near the allowance's capacity. A busy Go server
+	// spends less CPU per request than an idle one (fewer wake-ups and poller round
+	// trips per request), and how deep a saturated queue gets depends on exactly that.
+	Loaded *Loaded `json:"loaded,omitempty"`
 }
+
+// Loaded is the CPU an app used per request under a load near its allowance's capacity.
+type Loaded struct {
+	// RPS is the open-model rate of the measurement.
+	RPS float64 `json:"rps"`
+	// CPUMsPerRequest is the CPU the app used per request at that rate, in host-core
+	// milliseconds.
+	CPUMsPerRequest float64 `json:"cpu_ms_per_request"`
+	// Requests is how many requests were measured.
+	Requests int64 `json:"requests"`
+}
+
+// DefaultRPS is the rate of the low-load measurement when a calibration does not say.
+const DefaultRPS = 50
 
 //go:embed builtin/*.json
 var builtinCals embed.FS
@@ -121,6 +142,12 @@ func (c *Calibration) Validate() error {
 		if a.CPUMsPerRequest < 0 {
 			return fmt.Errorf("calibration: allowances[%d].cpu_ms_per_request: %v must be ≥ 0", i, a.CPUMsPerRequest)
 		}
+		if a.RPS < 0 || math.IsNaN(a.RPS) {
+			return fmt.Errorf("calibration: allowances[%d].rps: %v must be ≥ 0", i, a.RPS)
+		}
+		if l := a.Loaded; l != nil && (!(l.RPS > 0) || !(l.CPUMsPerRequest > 0) || l.Requests < 0) {
+			return fmt.Errorf("calibration: allowances[%d].loaded: rps and cpu_ms_per_request must be > 0 (remove the section if it was not measured)", i)
+		}
 	}
 	return nil
 }
@@ -178,6 +205,74 @@ func (c *Calibration) WorkTable() [101]float64 {
 		t[i] = v * k / 1e3
 	}
 	return t
+}
+
+// LoadCurve is how the CPU an app spends per request changes as its instance gets busier:
+// each allowance with a loaded measurement gives the ratio of its loaded to its low-rate
+// CPU per request and the two offered utilisations (at the low-rate CPU); the curve takes
+// the median of each over the allowances, since on a shared host one measurement is
+// often disturbed. Below the low utilisation the work is WorkTable's, beyond the loaded
+// one it is the ratio times that, and it moves linearly between. A calibration without
+// loaded measurements has a flat curve.
+type LoadCurve struct {
+	cpu0   float64 // core-seconds per request at the low rate (the reference's)
+	u0, u1 float64 // offered utilisation (at the low-rate CPU) of the two measurements
+	k      float64 // loaded CPU ÷ low-rate CPU
+}
+
+// LoadCurve returns the calibration's load curve.
+func (c *Calibration) LoadCurve() LoadCurve {
+	var ks, u0s, u1s []float64
+	for _, a := range c.Allowances {
+		cores := a.VCPU * c.VCPUFraction
+		if a.Loaded == nil || !(a.CPUMsPerRequest > 0) || !(cores > 0) {
+			continue
+		}
+		rps := a.RPS
+		if rps <= 0 {
+			rps = DefaultRPS
+		}
+		cpu := a.CPUMsPerRequest / 1e3
+		ks = append(ks, a.Loaded.CPUMsPerRequest/a.CPUMsPerRequest)
+		u0s, u1s = append(u0s, rps*cpu/cores), append(u1s, a.Loaded.RPS*cpu/cores)
+	}
+	if len(ks) == 0 {
+		return LoadCurve{k: 1}
+	}
+	l := LoadCurve{cpu0: c.reference().CPUMsPerRequest / 1e3, k: median(ks), u0: median(u0s), u1: median(u1s)}
+	if !(l.u1 > l.u0) || !(l.cpu0 > 0) {
+		return LoadCurve{k: 1}
+	}
+	return l
+}
+
+// Ratio is the loaded-to-low CPU per request ratio the curve reaches (1: flat).
+func (l LoadCurve) Ratio() float64 { return l.k }
+
+func median(v []float64) float64 {
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// Factor is what a request's CPU work is multiplied by on an instance of cores host
+// cores that receives rate requests per second.
+func (l LoadCurve) Factor(rate, cores float64) float64 {
+	if l.k == 1 || !(cores > 0) {
+		return 1
+	}
+	u := rate * l.cpu0 / cores
+	switch {
+	case u <= l.u0:
+		return 1
+	case u >= l.u1:
+		return l.k
+	}
+	return 1 + (l.k-1)*(u-l.u0)/(l.u1-l.u0)
 }
 
 // MeanOfPercentiles approximates a distribution's mean from its percentiles.

@@ -2,6 +2,7 @@ package calibration
 
 import (
 	"encoding/json"
+	"math"
 	"strings"
 	"testing"
 )
@@ -70,4 +71,36 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestLoadCurve: without loaded measurements the curve is flat; with them the work
+// falls linearly from the low-rate utilisation to the loaded one, by the median ratio.
+func TestLoadCurve(t *testing.T) {
+	flat := testCal().LoadCurve()
+	if f := flat.Factor(1e6, 0.25); f != 1 {
+		t.Errorf("flat curve: factor %v, want 1", f)
+	}
+	c := testCal()                                                                   // 1 vCPU = 0.25 core, 1 ms per request: capacity 250 req/s
+	c.Allowances[0].RPS = 25                                                         // u0 = 0.1
+	c.Allowances[0].Loaded = &Loaded{RPS: 225, CPUMsPerRequest: 0.8, Requests: 1800} // u1 = 0.9, ratio 0.8
+	l := c.LoadCurve()
+	for _, tc := range []struct{ rate, cores, want float64 }{
+		{0, 0.25, 1}, {25, 0.25, 1}, {125, 0.25, 0.9}, {225, 0.25, 0.8}, {1000, 0.25, 0.8},
+		{250, 0.5, 0.9}, // the same utilisation on twice the cores
+	} {
+		if got := l.Factor(tc.rate, tc.cores); math.Abs(got-tc.want) > 1e-9 {
+			t.Errorf("Factor(%v req/s, %v cores) = %v, want %v", tc.rate, tc.cores, got, tc.want)
+		}
+	}
+	if l.Ratio() != 0.8 {
+		t.Errorf("ratio %v, want 0.8", l.Ratio())
+	}
+	b, _ := json.Marshal(c)
+	if _, err := Parse(b); err != nil {
+		t.Fatalf("a calibration with a loaded section does not parse back: %v", err)
+	}
+	bad := strings.Replace(string(b), `"cpu_ms_per_request":0.8`, `"cpu_ms_per_request":0`, 1)
+	if _, err := Parse([]byte(bad)); err == nil || !strings.Contains(err.Error(), "allowances[0].loaded") {
+		t.Errorf("zero loaded CPU: %v, want an error naming allowances[0].loaded", err)
+	}
 }
