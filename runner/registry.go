@@ -30,6 +30,9 @@ type Deps struct {
 	VCPUFraction float64
 	// StartupTimeout bounds each app's exec → ready.
 	StartupTimeout time.Duration
+	// HandlerType is the scenario's app.handler_type: "http", or "runtime-api" for a
+	// Lambda handler image run through the Runtime Interface Emulator.
+	HandlerType string
 	// Book prices instance types in the scenario's region.
 	Book *pricing.Book
 	// OnEvent receives control-plane events as they happen.

@@ -162,7 +162,7 @@ func Prepare(s *scenario.Scenario, o Options) (_ *Plan, err error) {
 		}
 		sink := &eventSink{}
 		d := Deps{Clock: platform.WallClock{}, Backend: p.backends[rt], App: app, Timescale: s.Timescale, VCPUFraction: s.VCPUFraction,
-			StartupTimeout: time.Duration(s.App.StartupTimeout), Book: p.book, Log: o.Log, OnEvent: sink.emit}
+			StartupTimeout: time.Duration(s.App.StartupTimeout), HandlerType: s.App.HandlerType, Book: p.book, Log: o.Log, OnEvent: sink.emit}
 		built, err := f(sp.Name, &sp.Settings, d)
 		if err != nil {
 			return nil, fmt.Errorf("%w: platforms[%d] (%s).settings: %v", scenario.ErrInvalid, i, sp.Name, err)
