@@ -4,12 +4,16 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
+	"math"
+	"strconv"
 	"sync"
 	"time"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/deploybench/deploybench/platform/ecs"
+	"github.com/deploybench/deploybench/platform/lambda"
 	"github.com/deploybench/deploybench/runtime"
 	"github.com/deploybench/deploybench/runtime/docker"
 )
@@ -111,4 +115,38 @@ func prepareImage(ctx context.Context, b runtime.Backend, image, archive string)
 		return fmt.Errorf("app.image: %v (or give app.image_archive)", oneLine(err.Error()))
 	}
 	return nil
+}
+
+// lambdaRIEDeps turns a Lambda platform's deps into those of a handler image run through
+// the Runtime Interface Emulator: the docker backend's LambdaRIE view over the emulator
+// built from its module (once per machine and version), readiness by TCP (the emulator
+// has no health path), and the function's memory and timeout passed to the emulator.
+func lambdaRIEDeps(d Deps, cfg lambda.Config) (Deps, error) {
+	db, ok := d.Backend.(*docker.Backend)
+	if !ok {
+		return d, fmt.Errorf("app.handler_type: runtime-api needs runtime: docker (this platform runs on %s)", d.Backend.Name())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	rie, err := docker.BuildRIE(ctx, "")
+	if err != nil {
+		return d, fmt.Errorf("app.handler_type: runtime-api: %v", oneLine(err.Error()))
+	}
+	d.Backend = db.LambdaRIE(rie)
+	d.App.HealthPath = ""
+	d.App.Env = maps.Clone(d.App.Env)
+	if d.App.Env == nil {
+		d.App.Env = map[string]string{}
+	}
+	cfg = cfg.WithDefaults()
+	for k, v := range map[string]string{
+		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": strconv.Itoa(cfg.MemoryMB),
+		// Whole seconds, as the emulator reads it; the platform's own timeout governs.
+		"AWS_LAMBDA_FUNCTION_TIMEOUT": strconv.Itoa(int(math.Ceil(cfg.Timeout.Seconds()))),
+	} {
+		if _, set := d.App.Env[k]; !set {
+			d.App.Env[k] = v
+		}
+	}
+	return d, nil
 }

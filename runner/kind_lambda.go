@@ -9,6 +9,7 @@ import (
 	"github.com/deploybench/deploybench/platform/lambda"
 	"github.com/deploybench/deploybench/pricing/billing"
 	"github.com/deploybench/deploybench/pricing/projection"
+	"github.com/deploybench/deploybench/scenario"
 )
 
 func init() { Register("lambda", buildLambda) }
@@ -25,11 +26,22 @@ func buildLambda(name string, settings *yaml.Node, d Deps) (*Built, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	invoke := lambda.InvokeHTTP
+	if d.HandlerType == scenario.HandlerRuntimeAPI {
+		// The image is a Lambda handler: each environment is its container behind the
+		// Runtime Interface Emulator, invoked with API Gateway v2.0 events.
+		rd, err := lambdaRIEDeps(d, cfg)
+		if err != nil {
+			return nil, err
+		}
+		d = rd
+		invoke = lambda.InvokeRuntimeAPI
+	}
 	w, err := liveWorld(name, d)
 	if err != nil {
 		return nil, err
 	}
-	p, err := lambda.New(cfg, lambda.Deps{Clock: w.Clock, Driver: w.Driver, OnEvent: d.OnEvent})
+	p, err := lambda.New(cfg, lambda.Deps{Clock: w.Clock, Driver: w.Driver, OnEvent: d.OnEvent, Invoke: invoke})
 	if err != nil {
 		return nil, err
 	}
