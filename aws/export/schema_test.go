@@ -162,7 +162,7 @@ func TestBrokenTemplates(t *testing.T) {
 				}
 				props(doc, idCluster)["Tags"] = keep
 			},
-			want:   func(p problem) bool { return strings.Contains(p.Msg, TagRunID) }},
+			want: func(p problem) bool { return strings.Contains(p.Msg, TagRunID) }},
 		{name: "target open to the internet", kind: "asg", id: idTargetSG, path: "/Properties/SecurityGroupIngress/0", check: "ingress",
 			breaks: func(doc map[string]any) {
 				rule := props(doc, idTargetSG)["SecurityGroupIngress"].([]any)[0].(map[string]any)
