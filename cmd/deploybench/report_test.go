@@ -52,3 +52,34 @@ func TestReportCommand(t *testing.T) {
 		t.Errorf("stderr = %q", errb.String())
 	}
 }
+
+func TestReportCompareCommand(t *testing.T) {
+	local := filepath.Join("..", "..", "report", "testdata", "compare-local")
+	aws := filepath.Join("..", "..", "report", "testdata", "compare-aws")
+	out := t.TempDir()
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"side by side", []string{"report", local, aws, "--out", out}, exitOK, "Δ aws−local"},
+		{"swapped", []string{"report", aws, local, "--out", out}, exitUsage, "give LOCAL_DIR first"},
+		{"out with one dir", []string{"report", local, "--out", out}, exitUsage, "--out: only used with two directories"},
+		{"three dirs", []string{"report", local, aws, out}, exitUsage, "accepts between 1 and 2 arg"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), tt.args, &stdout, &stderr)
+			if code != tt.code || !strings.Contains(stdout.String()+stderr.String(), tt.want) {
+				t.Fatalf("exit %d (want %d); output lacks %q:\n%s%s", code, tt.code, tt.want, stdout.String(), stderr.String())
+			}
+		})
+	}
+	for _, f := range []string{"compare.html", "compare.csv"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Error(err)
+		}
+	}
+}
