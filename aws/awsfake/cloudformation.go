@@ -70,6 +70,10 @@ func init() {
 	}
 }
 
+// maxTemplateBody is CloudFormation's limit on TemplateBody, in bytes (CloudFormation
+// quotas page: "Template body size in a request").
+const maxTemplateBody = 51200
+
 // stackName is CloudFormation's rule for stack names.
 var stackName = regexp.MustCompile(`^[A-Za-z][-A-Za-z0-9]{0,127}$`)
 
@@ -132,6 +136,11 @@ func (f *Fake) createStack(w http.ResponseWriter, form url.Values) {
 	if !stackName.MatchString(name) {
 		writeQueryError(w, http.StatusBadRequest, "ValidationError",
 			fmt.Sprintf("1 validation error detected: Value '%s' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*", name))
+		return
+	}
+	if n := len(form.Get("TemplateBody")); n > maxTemplateBody {
+		writeQueryError(w, http.StatusBadRequest, "ValidationError",
+			fmt.Sprintf("1 validation error detected: Value at 'templateBody' failed to satisfy constraint: Member must have length less than or equal to %d (it has %d; use TemplateURL)", maxTemplateBody, n))
 		return
 	}
 	t, err := parseTemplate(form.Get("TemplateBody"))

@@ -46,6 +46,9 @@ type Options struct {
 	ImageURI string
 	// Pusher pushes the scenario's app.image when ImageURI is empty.
 	Pusher ImagePusher
+	// LocalImage is the image pushed when the scenario names none (app.image): the
+	// built-in app's image.
+	LocalImage string
 	// Repository is the registry repository to push to; default "deploybench".
 	Repository string
 	// Parameters are extra template parameters (KEY=VALUE from the command line).
@@ -275,11 +278,15 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			fmt.Fprintf(o.Out, "image: %s (given with --image-uri; nothing pushed)\n", uri)
 		case o.Pusher == nil:
 			return res, fmt.Errorf("%w: the templates need an image: pass --image-uri URI, or set app.image and let deploybench push it to ECR", scenario.ErrInvalid)
-		case s.App.Image == "":
+		case s.App.Image == "" && o.LocalImage == "":
 			return res, fmt.Errorf("%w: app.image is empty: set it to a local image to push to ECR, or pass --image-uri URI", scenario.ErrInvalid)
 		default:
-			fmt.Fprintf(o.Out, "image: pushing %s to repository %s\n", s.App.Image, o.Repository)
-			if uri, err = o.Pusher.Push(ctx, s.App.Image, o.Repository); err != nil {
+			local := s.App.Image
+			if local == "" {
+				local = o.LocalImage
+			}
+			fmt.Fprintf(o.Out, "image: pushing %s to repository %s\n", local, o.Repository)
+			if uri, err = o.Pusher.Push(ctx, local, o.Repository); err != nil {
 				return res, fmt.Errorf("image push: %w", err)
 			}
 			fmt.Fprintf(o.Out, "image: %s\n", uri)
