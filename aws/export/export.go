@@ -97,17 +97,32 @@ var runIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
 
 // Validate checks the options, naming the field and the fix.
 func (o Options) Validate() error {
-	if o.RunID != "" && !runIDPattern.MatchString(o.RunID) {
-		return fmt.Errorf("%w: run id %q: use 1–32 lower-case letters, digits and hyphens, starting with a letter or digit", ErrInvalid, o.RunID)
+	if err := ValidRunID(o.RunID); o.RunID != "" && err != nil {
+		return fmt.Errorf("%w: run id: %v", ErrInvalid, err)
 	}
-	if o.AllowedCIDR != "" {
-		p, err := netip.ParsePrefix(o.AllowedCIDR)
-		if err != nil || !p.Addr().Is4() {
-			return fmt.Errorf("%w: allowed CIDR %q: want an IPv4 range like 203.0.113.7/32", ErrInvalid, o.AllowedCIDR)
-		}
-		if p.Masked() != p {
-			return fmt.Errorf("%w: allowed CIDR %q: host bits are set (did you mean %s?)", ErrInvalid, o.AllowedCIDR, p.Masked())
-		}
+	if err := ValidCIDR(o.AllowedCIDR); o.AllowedCIDR != "" && err != nil {
+		return fmt.Errorf("%w: allowed CIDR: %v", ErrInvalid, err)
+	}
+	return nil
+}
+
+// ValidRunID reports whether id can name and tag stacks, saying how to fix it.
+func ValidRunID(id string) error {
+	if !runIDPattern.MatchString(id) {
+		return fmt.Errorf("%q is not a run id: use 1–32 lower-case letters, digits and hyphens, starting with a letter or digit", id)
+	}
+	return nil
+}
+
+// ValidCIDR reports whether s is an IPv4 range security groups accept, saying how to
+// fix it.
+func ValidCIDR(s string) error {
+	p, err := netip.ParsePrefix(s)
+	switch {
+	case err != nil || !p.Addr().Is4():
+		return fmt.Errorf("%q is not an IPv4 range: write one like 203.0.113.7/32", s)
+	case p.Masked() != p:
+		return fmt.Errorf("%q has host bits set: did you mean %s?", s, p.Masked())
 	}
 	return nil
 }
