@@ -49,6 +49,7 @@ type recorder struct {
 	winStart                time.Duration
 	win                     *hdrhistogram.Histogram
 	winReq, winErr, winDrop int64
+	winLag                  time.Duration
 	windows                 []Window
 	onWindow                func(Window)
 	inFlight                func() int64
@@ -72,7 +73,9 @@ func (r *recorder) record(s sample) {
 	record(r.service, svc)
 	record(r.win, lat)
 	if !s.sent.Equal(s.intended) { // the closed model has no schedule to be late for
-		record(r.delay, s.sent.Sub(s.intended))
+		lag := s.sent.Sub(s.intended)
+		record(r.delay, lag)
+		r.winLag = max(r.winLag, lag)
 	}
 	r.outcomes[s.outcome]++
 	r.requests++
@@ -126,13 +129,14 @@ func (r *recorder) rotate(end time.Duration) Window {
 	inFlight := r.inFlight()
 	r.mu.Lock()
 	length := (end - r.winStart).Seconds()
-	w := Window{T: r.winStart.Seconds(), LengthS: round3(length), Requests: r.winReq, Errors: r.winErr, Dropped: r.winDrop, InFlight: inFlight, Latency: summarize(r.win)}
+	w := Window{T: r.winStart.Seconds(), LengthS: round3(length), Requests: r.winReq, Errors: r.winErr, Dropped: r.winDrop, InFlight: inFlight, Latency: summarize(r.win),
+		SendLagMaxMs: round3(float64(r.winLag) / 1e6)}
 	if length > 0 {
 		w.Rate = round3(float64(w.Requests) / length)
 	}
 	r.windows = append(r.windows, w)
 	r.win.Reset()
-	r.winReq, r.winErr, r.winDrop, r.winStart = 0, 0, 0, end
+	r.winReq, r.winErr, r.winDrop, r.winStart, r.winLag = 0, 0, 0, end, 0
 	r.mu.Unlock()
 	if r.onWindow != nil {
 		r.onWindow(w)

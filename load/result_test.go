@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -32,7 +33,11 @@ func fixedResult() *Result {
 		if i >= 200 {
 			stage = 1
 		}
-		rec.record(sample{intended: intended, sent: intended.Add(time.Millisecond), done: intended.Add(lat), outcome: outcomes[i%len(outcomes)], bytes: 100, stage: stage})
+		sent := intended.Add(time.Millisecond)
+		if i == 249 { // the generator was starved for 40 ms
+			sent = intended.Add(40 * time.Millisecond)
+		}
+		rec.record(sample{intended: intended, sent: sent, done: intended.Add(lat), outcome: outcomes[i%len(outcomes)], bytes: 100, stage: stage})
 		if i%100 == 99 {
 			rec.rotate(time.Duration(i/100+1) * time.Second)
 		}
@@ -41,6 +46,19 @@ func fixedResult() *Result {
 	res := rec.result(4*time.Second, 4200*time.Millisecond, 401)
 	res.Executor, res.Target, res.LatencyBasis, res.MaxInFlight = string(RampingRate), "http://127.0.0.1:8080/predict", BasisIntended, 7
 	return res
+}
+
+// TestWindowSendLag: each window reports the most its requests were sent late, so a
+// second in which the generator itself stalled can be told apart.
+func TestWindowSendLag(t *testing.T) {
+	res := fixedResult()
+	var got []float64
+	for _, w := range res.Windows {
+		got = append(got, w.SendLagMaxMs)
+	}
+	if want := []float64{1, 1, 40, 1}; !slices.Equal(got, want) {
+		t.Errorf("send lag per window %v ms, want %v", got, want)
+	}
 }
 
 func golden(t *testing.T, name string, got []byte) {

@@ -364,7 +364,6 @@ func simulatePlatform(ctx context.Context, s *scenario.Scenario, o Options, dir 
 		src.Begin(eng, t0, r.send)
 	}
 	prog := newProgress(o.Progress, sp.Name, w.horizon, eng)
-	costRate := 0.0
 	cost := 0.0
 	step := int64(w.step)
 	end := t0 + int64(w.horizon)
@@ -378,8 +377,14 @@ func simulatePlatform(ctx context.Context, s *scenario.Scenario, o Options, dir 
 		st := p.Status()
 		t := float64(at-t0) / 1e9
 		tl.observe(t, st)
-		costRate = b.UnitHourly*float64(st.InService+st.Pending+st.Draining) + b.FixedHourly
-		cost += costRate * w.step.Hours() * math.Max(w.timescale, 1) // platform hours
+		if b.Lambda != nil {
+			// Pay per request: the bill so far, as a live run charts it (Lambda's meter is a
+			// few running totals, so pricing it every step is cheap).
+			cost = billing.PriceMeter(book, p.Usage()).Total
+		} else {
+			costRate := b.UnitHourly*float64(st.InService+st.Pending+st.Draining) + b.FixedHourly
+			cost += costRate * w.step.Hours() * math.Max(w.timescale, 1) // platform hours
+		}
 		_ = pw.AddPoint(results.Point{T: round(t, 3), Requests: r.winReqs, Errors: r.winErrs,
 			P50: round(r.win.Quantile(0.5)/1e6, 3), P95: round(r.win.Quantile(0.95)/1e6, 3), P99: round(r.win.Quantile(0.99)/1e6, 3),
 			Capacity: st.InService, Pending: st.Pending, CPU: round(st.CPU, 2), CostSoFar: round(cost, 6)})

@@ -100,6 +100,11 @@ type Window struct {
 	Rate     float64 `json:"rate"`
 	InFlight int64   `json:"in_flight"`
 	Latency  Latency `json:"latency_ms"`
+	// SendLagMaxMs is the most any open-model request finished in the window was sent
+	// after its scheduled time: near zero unless the generator itself was starved of CPU,
+	// which on a shared host marks seconds whose latencies say more about the host than
+	// about the service.
+	SendLagMaxMs float64 `json:"send_lag_max_ms,omitempty"`
 }
 
 // WriteJSON writes r as indented JSON.
