@@ -22,6 +22,10 @@ import (
 // go.mod pins its version (a tool line) and BuildRIE compiles it from source.
 const RIEModule = "github.com/aws/aws-lambda-runtime-interface-emulator"
 
+// RIEVersion is the emulator's module version go.mod pins (a test keeps them equal): a
+// binary built once is found in the cache by it even where no go.mod is at hand.
+const RIEVersion = "v0.0.0-20261030222936-bef5c4ba774d"
+
 // rieTarget is where the emulator is mounted in a Lambda handler's container.
 const rieTarget = "/aws-lambda-rie"
 
@@ -62,18 +66,17 @@ func BuildRIE(ctx context.Context, cacheDir string) (string, error) {
 	if p, ok := rieBuilt[cacheDir]; ok {
 		return p, nil
 	}
+	bin := filepath.Join(cacheDir, "aws-lambda-rie-"+RIEVersion)
+	if ok, err := IsStatic(bin); err == nil && ok {
+		rieBuilt[cacheDir] = bin
+		return bin, nil
+	}
 	gobin, err := goCommand()
 	if err != nil {
 		return "", err
 	}
-	version, err := goOutput(ctx, gobin, "list", "-m", "-f", "{{.Version}}", RIEModule)
-	if err != nil {
-		return "", fmt.Errorf("docker: the Lambda runtime interface emulator is built from deploybench's go.mod (run from the deploybench source directory, or set %s to a static aws-lambda-rie): %v", RIEEnv, err)
-	}
-	bin := filepath.Join(cacheDir, "aws-lambda-rie-"+safeName(version))
-	if ok, err := IsStatic(bin); err == nil && ok {
-		rieBuilt[cacheDir] = bin
-		return bin, nil
+	if v, err := goOutput(ctx, gobin, "list", "-m", "-f", "{{.Version}}", RIEModule); err != nil || v != RIEVersion {
+		return "", fmt.Errorf("docker: the Lambda Runtime Interface Emulator is built once from deploybench's go.mod: run deploybench from its source directory the first time, or set %s to a static aws-lambda-rie", RIEEnv)
 	}
 	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
 		return "", fmt.Errorf("docker: %v", err)

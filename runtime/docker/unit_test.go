@@ -168,3 +168,14 @@ func TestIsStatic(t *testing.T) {
 		t.Log("/bin/sh is static here")
 	}
 }
+
+// TestRIEVersionMatchesGoMod: the emulator's cache key is the version go.mod builds.
+func TestRIEVersionMatchesGoMod(t *testing.T) {
+	b, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), RIEModule+" "+RIEVersion) {
+		t.Errorf("go.mod does not require %s %s: update RIEVersion", RIEModule, RIEVersion)
+	}
+}
