@@ -89,6 +89,21 @@ func (s Stack) Resources() []Resource {
 	return out
 }
 
+// ParameterNames lists the template's parameters, sorted: every template has the same
+// set except AmiId, which only templates that launch instances have (with a default).
+func (s Stack) ParameterNames() []string {
+	names := make([]string, 0, len(s.Template.Parameters))
+	for k := range s.Template.Parameters {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Capabilities are what CreateStack must acknowledge: the templates create IAM roles
+// (with generated names, so CAPABILITY_NAMED_IAM is not needed).
+var Capabilities = []string{"CAPABILITY_IAM"}
+
 // FileName is a file name for the stack's template: the sanitised platform name plus
 // ".json".
 func (s Stack) FileName() string { return sanitize(s.Platform, 64) + ".json" }

@@ -130,8 +130,8 @@ func shellQuote(s string) string {
 	return "'" + s + "'"
 }
 
-// launchTemplate adds the launch template of the instances. instanceType is empty when
-// the group chooses types by attributes.
+// ltSpec describes a launch template; instanceType is empty when the group chooses types
+// by attributes.
 type ltSpec struct {
 	instanceType string
 	creditMode   string
@@ -141,8 +141,13 @@ type ltSpec struct {
 	// publicSG, when set, gives the instances a public address and this security group
 	// (instances in public subnets need one to reach ECR and ECS without a NAT gateway).
 	publicSG any
+	// untaggedInstance leaves the instance tags to the launching resource (a single
+	// AWS::EC2::Instance carries its own Tags; declaring them twice is ambiguous).
+	untaggedInstance bool
 }
 
+// launchTemplate adds the launch template of the instances: Amazon Linux 2023 (the
+// AmiId parameter), the instance profile, IMDSv2 only, credits, Spot, monitoring, tags.
 func (b *builder) launchTemplate(s ltSpec) {
 	data := cfn.LaunchTemplateData{
 		ImageId: cfn.Ref(ParamAmiID), InstanceType: s.instanceType,
@@ -150,11 +155,11 @@ func (b *builder) launchTemplate(s ltSpec) {
 		UserData:           s.userData,
 		Monitoring:         &cfn.LTMonitoring{Enabled: s.monitoring},
 		// IMDSv2 only; hop limit 2 lets containers on the instance reach it.
-		MetadataOptions: &cfn.LTMetadataOptions{HttpTokens: "required", HttpPutResponseHopLimit: 2},
-		TagSpecifications: []cfn.TagSpecification{
-			{ResourceType: "instance", Tags: b.namedTags("instance")},
-			{ResourceType: "volume", Tags: b.namedTags("instance")},
-		},
+		MetadataOptions:   &cfn.LTMetadataOptions{HttpTokens: "required", HttpPutResponseHopLimit: 2},
+		TagSpecifications: []cfn.TagSpecification{{ResourceType: "volume", Tags: b.namedTags("instance")}},
+	}
+	if !s.untaggedInstance {
+		data.TagSpecifications = append([]cfn.TagSpecification{{ResourceType: "instance", Tags: b.namedTags("instance")}}, data.TagSpecifications...)
 	}
 	if s.publicSG != nil {
 		data.NetworkInterfaces = []cfn.LTNetworkInterface{{DeviceIndex: 0, AssociatePublicIpAddress: true,

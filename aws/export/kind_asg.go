@@ -63,7 +63,9 @@ func buildASG(b *builder) error {
 		lt := ltRef()
 		group.LaunchTemplate = &lt
 	}
-	b.add(idGroup, cfn.TypeAutoScalingGroup, group, idInternetReady)
+	// The target group must belong to the load balancer (the listener) before instances
+	// register in it and before a request-count policy names it.
+	b.add(idGroup, cfn.TypeAutoScalingGroup, group, idInternetReady, idListener)
 	if cfg.DisableScaling {
 		return nil
 	}
@@ -120,7 +122,7 @@ func (b *builder) asgPolicy(i int, p asg.PolicyConfig, monitoringPeriod time.Dur
 	eval := max(p.EvaluationPeriods, 1)
 	alarm := cfn.Alarm{
 		AlarmDescription: fmt.Sprintf("deploybench %s policy %s", p.Type, p.Name),
-		Period:           seconds(period), EvaluationPeriods: eval, DatapointsToAlarm: max(p.DatapointsToAlarm, 0),
+		Period:           seconds(period), EvaluationPeriods: eval, DatapointsToAlarm: p.DatapointsToAlarm,
 		Threshold: p.Threshold, ComparisonOperator: comparisons[p.Comparison],
 		// Missing data does not scale, as in the model ([doc] missing data → no action).
 		TreatMissingData: "missing",

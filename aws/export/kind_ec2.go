@@ -35,10 +35,13 @@ func buildEC2(b *builder) error {
 			CidrIp: cfn.Ref(ParamAllowedCidr), Description: "load generator"}},
 		Tags: b.namedTags("instance")})
 	b.launchTemplate(ltSpec{instanceType: cfg.InstanceType, creditMode: cfg.CreditMode, spot: b.purchase(cfg.Purchase),
-		monitoring: true, userData: b.dockerUserData()})
+		monitoring: true, userData: b.dockerUserData(), untaggedInstance: true})
 	lt := ltRef()
 	b.add(idInstance, cfn.TypeInstance, cfn.Instance{
 		LaunchTemplate: &cfn.InstanceLaunchTemplateID{LaunchTemplateId: lt.LaunchTemplateId, Version: lt.Version},
+		// The same type as the launch template's, stated on the instance too so that a
+		// reader of the template (a cost estimate) need not follow the reference.
+		InstanceType: cfg.InstanceType,
 		NetworkInterfaces: []cfn.InstanceNetworkIface{{DeviceIndex: "0", SubnetId: firstSubnet(), AssociatePublicIpAddress: true,
 			GroupSet: []any{cfn.GetAtt(idInstanceSG, "GroupId")}, DeleteOnTermination: true}},
 		Tags: b.namedTags("instance")}, idInternetReady)
