@@ -35,6 +35,8 @@ type Calibration struct {
 	FrontDoorMs float64 `json:"front_door_ms,omitempty"`
 	// Allowances are the per-allowance measurements, smallest first.
 	Allowances []Allowance `json:"allowances"`
+	// AWS, when present, holds start-up times measured on real AWS (calibrate --from).
+	AWS *AWSTimes `json:"aws,omitempty"`
 }
 
 // Allowance is the measurement at one CPU allowance.
@@ -126,6 +128,11 @@ func (c *Calibration) Validate() error {
 		return fmt.Errorf("calibration: front_door_ms: %v must be ≥ 0", c.FrontDoorMs)
 	case c.VCPUFraction < 0 || c.HostCores < 0:
 		return errors.New("calibration: vcpu_fraction and host_cores must be ≥ 0")
+	}
+	if c.AWS != nil {
+		if err := c.AWS.Validate(); err != nil {
+			return err
+		}
 	}
 	for i, a := range c.Allowances {
 		if len(a.ServiceMs) != 101 {

@@ -1,0 +1,113 @@
+package sim
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/deploybench/deploybench/platform/ecs"
+	"github.com/deploybench/deploybench/platform/fargate"
+	"github.com/deploybench/deploybench/platform/fleet"
+	"github.com/deploybench/deploybench/scenario"
+	"github.com/deploybench/deploybench/sim/calibration"
+)
+
+// ApplyAWSTimes puts the start-up times a calibration measured on real AWS (see
+// calibration.AWSTimes) into the scenario's platforms, where the scenario does not set
+// the delay itself — a scenario's own value always wins. It returns one note per change
+// so that the run says what it used:
+//
+//   - ec2, asg, ecs-ec2: EC2 launch → boot becomes pending_delay and boot_delay, split in
+//     the defaults' proportion (21 s : 4 s);
+//   - fargate: task start less the provisioning delay is the image pull, which sets
+//     pull_throughput_mbps for the platform's image size;
+//   - lambda: the INIT duration less the app's own start-up (the calibration's
+//     startup_ms) becomes platform_init.
+func ApplyAWSTimes(s *scenario.Scenario, cal *calibration.Calibration) ([]string, error) {
+	if cal == nil || cal.AWS.Empty() {
+		return nil, nil
+	}
+	t := cal.AWS
+	var notes []string
+	for i := range s.Platforms {
+		sp := &s.Platforms[i]
+		set := func(key, value, why string) {
+			setSetting(&sp.Settings, key, value)
+			notes = append(notes, fmt.Sprintf("%s: %s %s (%s)", sp.Name, key, value, why))
+		}
+		switch sp.Kind {
+		case "ec2", "asg", "ecs-ec2":
+			if t.EC2LaunchMs <= 0 || hasSetting(&sp.Settings, "pending_delay") || hasSetting(&sp.Settings, "boot_delay") {
+				continue
+			}
+			total := msDur(t.EC2LaunchMs)
+			share := float64(fleet.DefaultPendingDelay) / float64(fleet.DefaultPendingDelay+fleet.DefaultBootDelay)
+			pending := time.Duration(float64(total) * share).Round(time.Millisecond)
+			set("pending_delay", pending.String(), "EC2 launch measured on AWS")
+			set("boot_delay", (total - pending).String(), "EC2 launch measured on AWS")
+		case "fargate":
+			if t.TaskStartMs <= 0 || hasSetting(&sp.Settings, "pull_throughput_mbps") {
+				continue
+			}
+			var own struct {
+				ImageSizeMB       float64       `yaml:"image_size_mb"`
+				ProvisioningDelay time.Duration `yaml:"provisioning_delay"`
+			}
+			if sp.Settings.Kind != 0 {
+				if err := sp.Settings.Decode(&own); err != nil {
+					return nil, fmt.Errorf("scenario: platforms[%d].settings: %v", i, err)
+				}
+			}
+			if own.ImageSizeMB <= 0 {
+				own.ImageSizeMB = ecs.DefaultImageSizeMB
+			}
+			if own.ProvisioningDelay <= 0 {
+				own.ProvisioningDelay = fargate.DefaultProvisioningDelay
+			}
+			pull := msDur(t.TaskStartMs) - own.ProvisioningDelay
+			if pull < time.Second {
+				notes = append(notes, fmt.Sprintf("%s: task start measured on AWS (%s) is within the provisioning delay (%s); pull unchanged",
+					sp.Name, msDur(t.TaskStartMs), own.ProvisioningDelay))
+				continue
+			}
+			mbps := own.ImageSizeMB / pull.Seconds()
+			set("pull_throughput_mbps", strconv.FormatFloat(mbps, 'f', 2, 64),
+				fmt.Sprintf("a %g MB pull in %s of the task start measured on AWS", own.ImageSizeMB, pull.Round(100*time.Millisecond)))
+		case "lambda":
+			if t.ColdStartMs <= 0 || hasSetting(&sp.Settings, "platform_init") {
+				continue
+			}
+			initDelay := max(msDur(t.ColdStartMs)-cal.StartupTime(), 0).Round(time.Millisecond)
+			set("platform_init", initDelay.String(), "Lambda INIT measured on AWS less the app's start-up")
+		}
+	}
+	return notes, nil
+}
+
+// msDur converts milliseconds to a duration.
+func msDur(v float64) time.Duration { return time.Duration(v * float64(time.Millisecond)) }
+
+// hasSetting reports whether a platform's settings mapping has key.
+func hasSetting(n *yaml.Node, key string) bool {
+	if n.Kind != yaml.MappingNode {
+		return false
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return true
+		}
+	}
+	return false
+}
+
+// setSetting adds key: value to a platform's settings, making the mapping if empty.
+func setSetting(n *yaml.Node, key, value string) {
+	if n.Kind != yaml.MappingNode {
+		*n = yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	}
+	n.Content = append(n.Content,
+		&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key},
+		&yaml.Node{Kind: yaml.ScalarNode, Value: value})
+}
