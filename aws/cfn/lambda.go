@@ -32,7 +32,7 @@ type FunctionCode struct {
 
 // FunctionEnv holds a function's environment variables.
 type FunctionEnv struct {
-	Variables map[string]string `json:"Variables,omitempty"`
+	Variables map[string]any `json:"Variables,omitempty"`
 }
 
 // Version is AWS::Lambda::Version, optionally with provisioned concurrency.

@@ -4,6 +4,7 @@ import (
 	"github.com/deploybench/deploybench/aws/cfn"
 	"github.com/deploybench/deploybench/platform/apigw"
 	"github.com/deploybench/deploybench/platform/lambda"
+	"github.com/deploybench/deploybench/scenario"
 )
 
 func init() { builders["lambda"] = buildLambda }
@@ -34,8 +35,20 @@ func buildLambda(b *builder) error {
 	fn := cfn.Function{PackageType: "Image", Code: cfn.FunctionCode{ImageUri: cfn.Ref(ParamImageURI)},
 		Role: cfn.GetAtt(idFunctionRole, "Arn"), MemorySize: cfg.MemoryMB, Timeout: seconds(cfg.Timeout),
 		Architectures: []string{cfg.Arch}, Tags: b.tags()}
-	if len(b.sc.App.Env) > 0 {
-		fn.Environment = &cfn.FunctionEnv{Variables: b.sc.App.Env}
+	vars := map[string]any{}
+	for k, v := range b.sc.App.Env {
+		vars[k] = v
+	}
+	if b.sc.App.HandlerType != scenario.HandlerRuntimeAPI {
+		// An HTTP app runs on Lambda through the AWS Lambda Web Adapter (an extension in
+		// the image), as the local model runs it: these tell the adapter where the app
+		// listens and when it is ready.
+		vars["PORT"] = cfn.Ref(ParamAppPort)
+		vars["AWS_LWA_PORT"] = cfn.Ref(ParamAppPort)
+		vars["AWS_LWA_READINESS_CHECK_PATH"] = b.sc.App.HealthPath
+	}
+	if len(vars) > 0 {
+		fn.Environment = &cfn.FunctionEnv{Variables: vars}
 	}
 	if cfg.ReservedConcurrency > 0 {
 		fn.ReservedConcurrentExecutions = cfn.Int(cfg.ReservedConcurrency)

@@ -68,6 +68,15 @@ func TestSchemas(t *testing.T) {
 				for _, p := range validate(reg, decodeTemplate(t, st.Template)) {
 					t.Error(p)
 				}
+				b, err := st.Template.JSON()
+				if err != nil {
+					t.Fatal(err)
+				}
+				// CreateStack takes a TemplateBody of at most 51,200 bytes; larger ones must
+				// go through S3.
+				if len(b) > 51200 {
+					t.Errorf("template is %d bytes, over CloudFormation's 51,200-byte TemplateBody limit", len(b))
+				}
 				if len(st.Name) > 128 || !stackNameOK.MatchString(st.Name) {
 					t.Errorf("stack name %q is not valid", st.Name)
 				}
