@@ -24,7 +24,10 @@ import (
 //   - fargate: task start less the provisioning delay is the image pull, which sets
 //     pull_throughput_mbps for the platform's image size;
 //   - lambda: the INIT duration less the app's own start-up (the calibration's
-//     startup_ms) becomes platform_init.
+//     startup_ms) becomes platform_init, so that a simulated cold start (platform init,
+//     then the app's start-up) lasts the INIT measured on AWS. The billed INIT stays the
+//     app's start-up: the whole measured INIT is billed on AWS, so Lambda's simulated
+//     bill is low by the difference per cold start.
 func ApplyAWSTimes(s *scenario.Scenario, cal *calibration.Calibration) ([]string, error) {
 	if cal == nil || cal.AWS.Empty() {
 		return nil, nil

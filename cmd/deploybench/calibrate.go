@@ -10,6 +10,7 @@ import (
 	"github.com/deploybench/deploybench/results"
 	"github.com/deploybench/deploybench/runtime"
 	"github.com/deploybench/deploybench/sim/calibrate"
+	"github.com/deploybench/deploybench/sim/calibration"
 )
 
 func init() { register(newCalibrateCmd) }
@@ -17,22 +18,36 @@ func init() { register(newCalibrateCmd) }
 func newCalibrateCmd() *cobra.Command {
 	var (
 		app, command, health, path, body, ctype, out string
+		from, base                                   string
 		vcpus                                        []float64
 		fraction                                     float64
 		requests                                     int64
 		rate                                         float64
 	)
 	c := &cobra.Command{
-		Use:   "calibrate --out cal.json [--app builtin:svm | --command 'server --port {port}']",
-		Short: "Measure an app's start-up time, memory and per-request service time for the simulator",
+		Use:   "calibrate --out cal.json [--app builtin:svm | --command 'server --port {port}' | --from AWS_DIR]",
+		Short: "Measure an app's start-up time, memory and per-request service time for the simulator, or read start-up times from an AWS run",
 		Long: `calibrate starts the app for real with the process backend at a few emulated vCPU
 allowances, times exec → healthy, sends it a low open-model Poisson load (after a
 warm-up) with the load generator, and reads its CPU and memory from the backend. The calibration file
-it writes feeds 'deploybench simulate --calibration'.`,
+it writes feeds 'deploybench simulate --calibration'.
+
+With --from AWS_DIR (a results directory of 'deploybench aws run') nothing is started:
+the EC2 launch, ECS task start and Lambda cold-start (INIT) times measured on AWS are
+read from its events and CloudWatch series and written, beside the app's own
+measurements (--base FILE, or the built-in calibration of --app), into the calibration
+file. The simulator then uses them for every platform whose scenario sets no delay of
+its own, and says so.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
 				return usagef("--out: required (the calibration file to write)")
+			}
+			if from != "" {
+				return calibrateFromAWS(cmd, from, base, app, command, out)
+			}
+			if base != "" {
+				return usagef("--base: only used with --from AWS_DIR")
 			}
 			o := calibrate.Options{Allowances: vcpus, Requests: requests, Rate: rate, Path: path, Body: body, ContentType: ctype, Log: cmd.ErrOrStderr()}
 			switch {
@@ -100,5 +115,52 @@ it writes feeds 'deploybench simulate --calibration'.`,
 	f.Int64Var(&requests, "requests", 1000, "timed requests per allowance")
 	f.Float64Var(&rate, "rate", 50, "open-model rate (req/s, Poisson) of the timed requests: low, so nothing queues")
 	f.StringVarP(&out, "out", "o", "", "calibration file to write")
+	f.StringVar(&from, "from", "", "results directory of 'deploybench aws run' to read start-up times from (nothing is started)")
+	f.StringVar(&base, "base", "", "with --from: the app's calibration file to add the AWS times to (default: the built-in one of --app)")
 	return c
+}
+
+// calibrateFromAWS writes base (a calibration file, or --app's built-in one) with the
+// start-up times of the AWS run in dir added.
+func calibrateFromAWS(cmd *cobra.Command, dir, base, app, command, out string) error {
+	if command != "" {
+		return usagef("--from and --command: --from starts nothing; give --base FILE, your app's calibration, instead")
+	}
+	var cal *calibration.Calibration
+	var err error
+	if base != "" {
+		cal, err = calibration.Read(base)
+	} else {
+		model, ok := strings.CutPrefix(app, "builtin:")
+		if !ok {
+			return usagef("--app: %q is not a built-in app (use builtin:svm or builtin:mlp, or --base FILE)", app)
+		}
+		cal, err = calibration.Builtin(model)
+	}
+	if err != nil {
+		return asUsage(err)
+	}
+	times, notes, err := calibrate.FromAWS(dir)
+	if err != nil {
+		return asUsage(err)
+	}
+	for _, n := range notes {
+		fmt.Fprintln(cmd.ErrOrStderr(), "calibrate:", n)
+	}
+	if err := results.WriteJSONFile(out, calibrate.WithAWS(cal, times)); err != nil {
+		return err
+	}
+	w := cmd.OutOrStdout()
+	fmt.Fprintf(w, "calibration: %s (%s + start-up times from %s)\n", out, cal.App, times.From)
+	for _, m := range []struct {
+		name string
+		ms   float64
+		n    int
+	}{{"EC2 launch → boot", times.EC2LaunchMs, times.EC2LaunchSamples}, {"ECS task start", times.TaskStartMs, times.TaskStartSamples},
+		{"Lambda cold start (INIT)", times.ColdStartMs, times.ColdStartSamples}} {
+		if m.n > 0 {
+			fmt.Fprintf(w, "  %-26s %8.0f ms  (median of %d)\n", m.name, m.ms, m.n)
+		}
+	}
+	return nil
 }
