@@ -64,6 +64,13 @@ scenario and prints the side-by-side table (exit 3 when outside the tolerances).
 					return asUsage(err)
 				}
 				o.Calibration = cal
+				notes, err := sim.ApplyAWSTimes(s, cal)
+				if err != nil {
+					return asUsage(err)
+				}
+				for _, n := range notes {
+					fmt.Fprintln(cmd.ErrOrStderr(), "calibration from AWS:", n)
+				}
 			}
 			if out == "" {
 				out = filepath.Join("out", s.Name+"-simulated")
