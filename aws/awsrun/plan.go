@@ -223,6 +223,12 @@ func priceStack(st Stack, t *template, settings map[string]any, book *pricing.Bo
 					}
 				}
 			}
+			what := "on-demand"
+			if typ == "" {
+				if t2, w, ok := mixedType(t, props, book); ok {
+					typ, what = t2, w
+				}
+			}
 			if typ == "" && len(launchTypes) == 1 {
 				for _, v := range launchTypes {
 					typ = v
@@ -240,7 +246,7 @@ func priceStack(st Stack, t *template, settings map[string]any, book *pricing.Bo
 			if err != nil {
 				return nil, nil, err
 			}
-			hourly(fmt.Sprintf("up to %g × %s (Auto Scaling group %s maximum, on-demand)", n, typ, r.LogicalID), n*p)
+			hourly(fmt.Sprintf("up to %g × %s (Auto Scaling group %s maximum, %s)", n, typ, r.LogicalID, what), n*p)
 		case "AWS::ECS::CapacityProvider":
 			if _, ok := props["ManagedInstancesProvider"]; !ok {
 				continue
@@ -344,4 +350,61 @@ func writePlan(w io.Writer, stacks []Stack, tpls []*template, e Estimate) {
 	for _, n := range e.Notes {
 		fmt.Fprintf(w, "  note: %s\n", n)
 	}
+}
+
+// mixedType finds the instance type a group with a MixedInstancesPolicy is priced at:
+// its first override's type, or for attribute-based requirements the cheapest catalog
+// type that meets them (EC2 may well launch another; the plan says so).
+func mixedType(t *template, props map[string]any, book *pricing.Book) (typ, what string, ok bool) {
+	mip, _ := props["MixedInstancesPolicy"].(map[string]any)
+	lt, _ := mip["LaunchTemplate"].(map[string]any)
+	ovs, _ := lt["Overrides"].([]any)
+	if len(ovs) == 0 {
+		return "", "", false
+	}
+	ov, _ := ovs[0].(map[string]any)
+	if typ, ok := t.str(ov["InstanceType"]); ok {
+		return typ, "on-demand", true
+	}
+	req, _ := ov["InstanceRequirements"].(map[string]any)
+	if req == nil {
+		return "", "", false
+	}
+	rng := func(v any, scale float64) pricing.Range {
+		m, _ := v.(map[string]any)
+		lo, _ := t.num(m["Min"])
+		hi, _ := t.num(m["Max"])
+		return pricing.Range{Min: lo / scale, Max: hi / scale}
+	}
+	strs := func(v any) []string {
+		var out []string
+		list, _ := v.([]any)
+		for _, x := range list {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	f := pricing.Filter{VCPUs: rng(req["VCpuCount"], 1), MemoryGiB: rng(req["MemoryMiB"], 1024),
+		Allowed: strs(req["AllowedInstanceTypes"]), Excluded: strs(req["ExcludedInstanceTypes"]), Limit: 1}
+	for _, m := range strs(req["CpuManufacturers"]) {
+		if m == "amazon-web-services" {
+			m = "aws" // the catalog's name for Graviton
+		}
+		f.Manufacturers = append(f.Manufacturers, m)
+	}
+	// The group's AMI (ECS-optimised x86 unless the requirements ask for Graviton) decides
+	// the architecture, which InstanceRequirements cannot say.
+	f.Arch = "x86_64"
+	for _, m := range f.Manufacturers {
+		if m == "aws" {
+			f.Arch = "arm64"
+		}
+	}
+	ms, err := book.Catalog().Select(book.Region(), f)
+	if err != nil || len(ms) == 0 {
+		return "", "", false
+	}
+	return ms[0].Type, "on-demand, the cheapest type meeting its requirements: " + f.String(), true
 }

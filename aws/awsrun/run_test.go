@@ -483,3 +483,26 @@ func TestCleanupOlderThan(t *testing.T) {
 		t.Error("an unconfirmed cleanup deleted stacks")
 	}
 }
+
+func TestEstimateMixedInstances(t *testing.T) {
+	tpl := []byte(`{"Resources":{"Group":{"Type":"AWS::AutoScaling::AutoScalingGroup","Properties":{"MaxSize":"2",
+	  "MixedInstancesPolicy":{"LaunchTemplate":{"Overrides":[{"InstanceRequirements":{"VCpuCount":{"Min":2},"MemoryMiB":{"Min":4096},
+	  "AllowedInstanceTypes":["m5.*","c5.*"]}}]}}}}},"Outputs":{"EndpointURL":{"Value":"x"}}}`)
+	tp, err := parseTemplate("s", tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := pricing.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	book, _ := cat.Book("us-east-1")
+	items, _, err := priceStack(Stack{Name: "s"}, tp, nil, book, 1, 0)
+	if err != nil || len(items) != 1 {
+		t.Fatalf("%v %+v", err, items)
+	}
+	od, _ := book.OnDemand("c5.large")
+	if !strings.Contains(items[0].What, "2 × c5.large") || items[0].Hourly != 2*od {
+		t.Errorf("item %+v, want 2 × c5.large at %v/h", items[0], od)
+	}
+}
