@@ -22,7 +22,14 @@ type Function struct {
 	Architectures                []string     `json:"Architectures,omitempty"`
 	ReservedConcurrentExecutions *int         `json:"ReservedConcurrentExecutions,omitempty"`
 	Environment                  *FunctionEnv `json:"Environment,omitempty"`
+	LoggingConfig                *LoggingCfg  `json:"LoggingConfig,omitempty"`
 	Tags                         []Tag        `json:"Tags,omitempty"`
+}
+
+// LoggingCfg sends a function's logs to a chosen log group.
+type LoggingCfg struct {
+	LogGroup  any    `json:"LogGroup,omitempty"`
+	LogFormat string `json:"LogFormat,omitempty"`
 }
 
 // FunctionCode is where a function's code is: here a container image.

@@ -77,6 +77,8 @@ func (b *builder) taskDefinition(c ecs.ServiceConfig, compat, arch string) {
 		}
 	}
 	b.add(idTaskDef, cfn.TypeTaskDefinition, td)
+	b.t.Outputs[OutputLogGroup] = cfn.Output{Description: "The log group of the app's containers", Value: cfn.Ref(idLogGroup)}
+	b.t.Outputs[OutputCluster] = cfn.Output{Description: "The ECS cluster", Value: cfn.Ref(idCluster)}
 	if c.StopGrace != ecs.DefaultStopGrace {
 		b.note("stop_grace: the container's stopTimeout is left at ECS's default (30 s)")
 	}
@@ -115,6 +117,7 @@ func (b *builder) service(c ecs.ServiceConfig, s serviceSpec) {
 	// The target group must belong to a load balancer (the listener) before the service
 	// registers tasks in it.
 	b.add(idService, cfn.TypeService, svc, append([]string{idListener}, s.dependsOn...)...)
+	b.t.Outputs[OutputService] = cfn.Output{Description: "The ECS service's name", Value: cfn.GetAtt(idService, "Name")}
 	if c.Monitoring == ecs.MonitoringHighResolution {
 		b.note("monitoring: high_resolution: ECS service metrics have 1-minute resolution; exported as 1-minute target tracking")
 	}

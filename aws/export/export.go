@@ -44,6 +44,11 @@ const (
 	ParamAppPort     = "AppPort"
 	ParamAmiID       = "AmiId"
 	OutputEndpoint   = "EndpointURL"
+	// OutputLogGroup (ECS and Lambda stacks), OutputCluster and OutputService (ECS
+	// stacks) name what a run reads back besides the stack's resources.
+	OutputLogGroup = "LogGroupName"
+	OutputCluster  = "ClusterName"
+	OutputService  = "ServiceName"
 
 	TagRunID    = "deploybench:run-id"
 	TagScenario = "deploybench:scenario"

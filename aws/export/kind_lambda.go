@@ -30,11 +30,16 @@ func buildLambda(b *builder) error {
 	if err != nil {
 		return err
 	}
-	b.role(idFunctionRole, "lambda.amazonaws.com", "Lambda function: write its own logs (basic execution) only",
-		[]any{managedPolicy("service-role/AWSLambdaBasicExecutionRole")})
+	// The function logs to a log group of the stack (kept a day, deleted with the stack)
+	// rather than the /aws/lambda/NAME group Lambda would create and leave behind; its
+	// role is basic execution narrowed to that group: write its own logs, nothing else.
+	b.logGroup(idLogGroup)
+	b.role(idFunctionRole, "lambda.amazonaws.com", "Lambda function: write its own logs (basic execution, this stack's log group only)",
+		nil, logWrite(idLogGroup))
 	fn := cfn.Function{PackageType: "Image", Code: cfn.FunctionCode{ImageUri: cfn.Ref(ParamImageURI)},
 		Role: cfn.GetAtt(idFunctionRole, "Arn"), MemorySize: cfg.MemoryMB, Timeout: seconds(cfg.Timeout),
-		Architectures: []string{cfg.Arch}, Tags: b.tags()}
+		Architectures: []string{cfg.Arch}, LoggingConfig: &cfn.LoggingCfg{LogGroup: cfn.Ref(idLogGroup), LogFormat: "Text"},
+		Tags: b.tags()}
 	vars := map[string]any{}
 	for k, v := range b.sc.App.Env {
 		vars[k] = v
@@ -54,6 +59,7 @@ func buildLambda(b *builder) error {
 		fn.ReservedConcurrentExecutions = cfn.Int(cfg.ReservedConcurrency)
 	}
 	b.add(idFunction, cfn.TypeFunction, fn)
+	b.t.Outputs[OutputLogGroup] = cfn.Output{Description: "The log group of the function (REPORT lines carry duration and init duration)", Value: cfn.Ref(idLogGroup)}
 	target := any(cfn.GetAtt(idFunction, "Arn"))
 	if cfg.ProvisionedConcurrency > 0 {
 		// Provisioned concurrency belongs to a version; the API invokes it through an
