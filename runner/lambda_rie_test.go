@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,5 +124,38 @@ func TestRunLambdaHandlerScenario(t *testing.T) {
 	rows := report.StartupRows(l.Run, l.Events)
 	if len(rows) != 1 || rows[0].Runtime != "docker" || rows[0].Pulls || rows[0].Count != int(p.ColdStarts) {
 		t.Errorf("start-up rows %+v for %d cold starts", rows, p.ColdStarts)
+	}
+}
+
+// TestImageSizeFromDockerImage: on docker, an ECS platform that does not set
+// image_size_mb models the pull of the real image (its gzip-compressed size); one that
+// sets it keeps its figure.
+func TestImageSizeFromDockerImage(t *testing.T) {
+	cli := dockertest.Engine(t)
+	image := dockertest.GoImage(t, cli, "github.com/deploybench/deploybench/runtime/docker/testdata/httpapp")
+	s, err := scenario.Parse([]byte(fmt.Sprintf(`name: size
+runtime: docker
+app: {image: %q, health_path: /healthz}
+load: {rate: 1, duration: 1s}
+platforms:
+  - {name: auto, kind: fargate, settings: {cpu: 0.25, memory_gb: 0.5}}
+  - {name: set, kind: fargate, settings: {cpu: 0.25, memory_gb: 0.5, image_size_mb: 413}}
+`, image)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	plan, err := Prepare(s, Options{OutDir: t.TempDir(), Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan.Close()
+	n, err := docker.CompressedSize(context.Background(), cli, image)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("image_size_mb %.1f: %s gzip-compressed", float64(n)/1e6, image)
+	if got := strings.Count(log.String(), "image_size_mb "); got != 1 || !strings.Contains(log.String(), want) {
+		t.Errorf("log %q: want one line with %q (the platform that sets image_size_mb keeps it)", log.String(), want)
 	}
 }
