@@ -117,7 +117,7 @@ func Cleanup(ctx context.Context, c Clients, o CleanupOptions) ([]FoundStack, er
 	}
 	left, err := deleteAll(ctx, c.CloudFormation, refs, o.Poll, &lineWriter{w: o.Out})
 	if len(left) > 0 {
-		return found, fmt.Errorf("%w: %d of %d stacks not deleted: %v", ErrStacksLeft, len(left), len(found), err)
+		return found, fmt.Errorf("%w: %d of %d stacks not deleted: %s", ErrStacksLeft, len(left), len(found), oneLine(err))
 	}
 	fmt.Fprintf(o.Out, "deleted %d stacks\n", len(found))
 	return found, nil

@@ -315,7 +315,16 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 				res.Left = append(res.Left, l.name)
 			}
 			fmt.Fprintf(o.Out, "stacks left: %s\nremove them with: %s\n", strings.Join(res.Left, ", "), CleanupCommand(o.RunID, o.Region))
-			runErr = errors.Join(runErr, fmt.Errorf("%w: %s (%v); remove them with: %s", ErrStacksLeft, strings.Join(res.Left, ", "), err, CleanupCommand(o.RunID, o.Region)))
+			why := "deletion interrupted"
+			if o.CleanupContext.Err() == nil {
+				why = oneLine(err)
+			}
+			leftErr := fmt.Errorf("%w: %d (%s); remove them with: %s", ErrStacksLeft, len(left), why, CleanupCommand(o.RunID, o.Region))
+			if runErr != nil {
+				runErr = fmt.Errorf("%w; %w", runErr, leftErr)
+			} else {
+				runErr = leftErr
+			}
 		} else {
 			fmt.Fprintln(o.Out, "delete: every stack deleted")
 		}
@@ -486,4 +495,12 @@ func stackParameters(stacks []Stack, tpls []*template, given map[string]string) 
 		}
 	}
 	return out, nil
+}
+
+// oneLine joins a multi-line error (errors.Join) into one line.
+func oneLine(err error) string {
+	if err == nil {
+		return ""
+	}
+	return strings.ReplaceAll(err.Error(), "\n", "; ")
 }
