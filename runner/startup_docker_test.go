@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,5 +62,39 @@ platforms:
 	}
 	if r.CreateP50 <= 0 || r.AppP50 <= 0 {
 		t.Errorf("row %+v: create and app start must be measured", r)
+	}
+}
+
+// TestRunNeverHealthyImage: an image whose app never answers its health path fails its
+// platform with one line naming the image and the app's last log line, and leaves no
+// container behind.
+func TestRunNeverHealthyImage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("live run")
+	}
+	cli := dockertest.Engine(t)
+	image := dockertest.GoImage(t, cli, "github.com/deploybench/deploybench/runtime/docker/testdata/httpapp")
+	s, err := scenario.Parse([]byte(fmt.Sprintf(`name: unhealthy
+timescale: 60
+runtime: docker
+app: {image: %q, health_path: /healthz, env: {NEVER_HEALTHY: "1"}, startup_timeout: 2s}
+load: {rate: 5, duration: 1s}
+platforms:
+  - {name: sick, kind: fargate, settings: {cpu: 0.25, memory_gb: 0.5, min: 1, max: 1, disable_scaling: true}}
+`, image)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := Run(context.Background(), s, Options{OutDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := run.Platforms[0]
+	if p.Status != "failed" || !strings.Contains(p.Error, "never answered 200") || !strings.Contains(p.Error, image) ||
+		!strings.Contains(p.Error, "last log line") || strings.Contains(p.Error, "\n") {
+		t.Errorf("platform %s: %q; want one failed line naming the image and the app's last log line", p.Status, p.Error)
+	}
+	if n := dockertest.Containers(t, cli, docker.LabelPlatform+"=sick"); n != 0 {
+		t.Errorf("%d containers left", n)
 	}
 }
