@@ -38,6 +38,9 @@ func Equals(a, b any) Fn { return Fn{"Fn::Equals": []any{a, b}} }
 // Not negates a condition.
 func Not(condition any) Fn { return Fn{"Fn::Not": []any{condition}} }
 
+// Contains is a rule function: the list holds the value.
+func Contains(list, value any) Fn { return Fn{"Fn::Contains": []any{list, value}} }
+
 // Condition refers to a named condition inside another condition.
 func Condition(name string) Fn { return Fn{"Condition": name} }
 

@@ -15,6 +15,7 @@ type Template struct {
 	AWSTemplateFormatVersion string               `json:"AWSTemplateFormatVersion"`
 	Description              string               `json:"Description,omitempty"`
 	Parameters               map[string]Parameter `json:"Parameters,omitempty"`
+	Rules                    map[string]Rule      `json:"Rules,omitempty"`
 	Conditions               map[string]any       `json:"Conditions,omitempty"`
 	Resources                map[string]Resource  `json:"Resources"`
 	Outputs                  map[string]Output    `json:"Outputs,omitempty"`
@@ -25,7 +26,7 @@ type Template struct {
 // New returns an empty template with the format version and description set.
 func New(description string) *Template {
 	return &Template{AWSTemplateFormatVersion: FormatVersion, Description: description,
-		Parameters: map[string]Parameter{}, Conditions: map[string]any{},
+		Parameters: map[string]Parameter{}, Rules: map[string]Rule{}, Conditions: map[string]any{},
 		Resources: map[string]Resource{}, Outputs: map[string]Output{}}
 }
 
@@ -39,6 +40,19 @@ type Parameter struct {
 	ConstraintDescription string   `json:"ConstraintDescription,omitempty"`
 	MinValue              *int     `json:"MinValue,omitempty"`
 	MaxValue              *int     `json:"MaxValue,omitempty"`
+}
+
+// Rule checks parameter values before anything is created: when RuleCondition holds,
+// every assertion must.
+type Rule struct {
+	RuleCondition any         `json:"RuleCondition,omitempty"`
+	Assertions    []Assertion `json:"Assertions"`
+}
+
+// Assertion is one check of a rule, with the message CloudFormation shows when it fails.
+type Assertion struct {
+	Assert            any    `json:"Assert"`
+	AssertDescription string `json:"AssertDescription,omitempty"`
 }
 
 // Resource is one resource of a template. Properties is a typed property struct of this

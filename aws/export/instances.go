@@ -29,6 +29,7 @@ const (
 	amiAL2023ARM    = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"
 	amiECSAL2023X86 = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
 	amiECSAL2023ARM = "/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id"
+	amiECSAL2023GPU = "/aws/service/ecs/optimized-ami/amazon-linux-2023/gpu/recommended/image_id"
 )
 
 var catalog = sync.OnceValues(pricing.Embedded)
@@ -75,6 +76,11 @@ func sizeTemplate(t *fleet.LaunchTemplate) error {
 func (b *builder) amiParameter(arch string, ecsOptimized bool) {
 	path := map[[2]bool]string{{false, false}: amiAL2023X86, {false, true}: amiAL2023ARM,
 		{true, false}: amiECSAL2023X86, {true, true}: amiECSAL2023ARM}[[2]bool{ecsOptimized, arch == "arm64"}]
+	b.amiParameterPath(path)
+}
+
+// amiParameterPath adds the AmiId parameter with the given SSM path as its default.
+func (b *builder) amiParameterPath(path string) {
 	b.t.Parameters[ParamAmiID] = cfn.Parameter{Type: "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>", Default: path,
 		Description: "AMI of the instances (an SSM parameter path; default the latest Amazon Linux 2023 for the instance type's architecture)"}
 }

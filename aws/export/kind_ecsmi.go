@@ -38,7 +38,12 @@ func buildECSMI(b *builder) error {
 	b.cluster()
 	b.alb(cfg.LoadBalancer, cfg.FrontDoor, albTarget{targetType: "ip", port: cfn.Ref(ParamAppPort)})
 	arch := cfg.Requirements.Arch
-	b.amiParameter(arch, true)
+	if cfg.Requirements.Accelerators != "" && arch != "arm64" {
+		// GPU instances need the ECS GPU-optimised AMI (NVIDIA drivers, container toolkit).
+		b.amiParameterPath(amiECSAL2023GPU)
+	} else {
+		b.amiParameter(arch, true)
+	}
 	b.instanceRole(true)
 	b.containerInstanceSG()
 	b.launchTemplate(ltSpec{monitoring: true, userData: ecsUserData(idCluster), publicSG: cfn.GetAtt(idInstanceSG, "GroupId")})

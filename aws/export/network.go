@@ -23,6 +23,12 @@ const (
 // are still reachable only from the load balancer (security groups).
 func (b *builder) network() {
 	b.t.Conditions[condCreateVPC] = cfn.Equals(cfn.Ref(ParamVpcID), "")
+	// An existing VPC needs its subnets: refuse at creation, with a message, rather than
+	// fail later inside the load balancer or the group.
+	b.t.Rules["SubnetsWithVpc"] = cfn.Rule{
+		RuleCondition: cfn.Not(cfn.Equals(cfn.Ref(ParamVpcID), "")),
+		Assertions: []cfn.Assertion{{Assert: cfn.Not(cfn.Contains(cfn.Ref(ParamSubnetIDs), "")),
+			AssertDescription: "With VpcId, give SubnetIds: two or more public subnets of that VPC in different availability zones"}}}
 	cond := func(id, typ string, props any, dependsOn ...string) {
 		b.t.Add(id, cfn.Resource{Type: typ, Condition: condCreateVPC, Properties: props, DependsOn: dependsOn})
 	}

@@ -376,6 +376,10 @@ func checkRefs(reg *registry, doc map[string]any) []problem {
 	for _, name := range sortedAnyKeys(conds) {
 		walk("Conditions."+name, "", conds[name], nil)
 	}
+	rules, _ := doc["Rules"].(map[string]any)
+	for _, name := range sortedAnyKeys(rules) {
+		walk("Rules."+name, "", rules[name], nil)
+	}
 	if outs, ok := doc["Outputs"].(map[string]any); ok {
 		for _, name := range sortedAnyKeys(outs) {
 			walk("Outputs."+name, "", outs[name], nil)
