@@ -153,7 +153,11 @@ func summarise(d CloudWatchData) (peak int, note string) {
 			peak = max(peak, int(math.Round(hi)))
 			parts = append(parts, fmt.Sprintf("%s max %g", s.Metric, math.Round(hi*10)/10))
 		case "CPUUtilization":
-			parts = append(parts, fmt.Sprintf("CPU mean %.1f%%", mean))
+			what := "instance CPU"
+			if s.Namespace == "AWS/ECS" {
+				what = "service CPU"
+			}
+			parts = append(parts, fmt.Sprintf("%s mean %.1f%%", what, mean))
 		case "RequestCount":
 			total := 0.0
 			for _, v := range s.Values {
@@ -179,4 +183,18 @@ func statName(s string) string {
 		return "mean"
 	}
 	return s
+}
+
+// lambdaSeconds is the mean Lambda duration CloudWatch measured, in seconds, or 0.
+func lambdaSeconds(d CloudWatchData) float64 {
+	for _, s := range d.Series {
+		if s.Namespace == "AWS/Lambda" && s.Metric == "Duration" && s.Stat == "Average" && len(s.Values) > 0 {
+			sum := 0.0
+			for _, v := range s.Values {
+				sum += v
+			}
+			return sum / float64(len(s.Values)) / 1000
+		}
+	}
+	return 0
 }

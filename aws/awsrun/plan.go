@@ -140,7 +140,7 @@ func estimate(stacks []Stack, tpls []*template, s *scenario.Scenario, book *pric
 	e := Estimate{Duration: dur, Requests: requests}
 	hours := dur.Hours()
 	for i, st := range stacks {
-		items, notes, err := priceStack(st, tpls[i], settingsOf(s, st.Platform), book, hours, requests)
+		items, notes, err := priceStack(st, tpls[i], settingsOf(s, st.Platform), book, hours, requests, 0)
 		if err != nil {
 			return e, err
 		}
@@ -166,7 +166,9 @@ func settingsOf(s *scenario.Scenario, platform string) map[string]any {
 	return nil
 }
 
-func priceStack(st Stack, t *template, settings map[string]any, book *pricing.Book, hours, requests float64) ([]CostItem, []string, error) {
+// priceStack prices one stack for hours with requests; lambdaSecs is the measured mean
+// Lambda duration, or 0 to assume assumedLambdaSeconds (capped by the timeout).
+func priceStack(st Stack, t *template, settings map[string]any, book *pricing.Book, hours, requests, lambdaSecs float64) ([]CostItem, []string, error) {
 	var items []CostItem
 	var notes []string
 	hourly := func(what string, perHour float64) {
@@ -293,7 +295,10 @@ func priceStack(st Stack, t *template, settings map[string]any, book *pricing.Bo
 			if !ok {
 				timeout = 3 // Lambda's default timeout, seconds
 			}
-			secs := math.Min(timeout, assumedLambdaSeconds)
+			secs, bound := math.Min(timeout, assumedLambdaSeconds), "≤"
+			if lambdaSecs > 0 {
+				secs, bound = lambdaSecs, "measured "
+			}
 			rate := pricing.RateLambdaX86GBSecond
 			if arch, ok := props["Architectures"].([]any); ok && len(arch) == 1 && arch[0] == "arm64" {
 				rate = pricing.RateLambdaARMGBSecond
@@ -301,7 +306,7 @@ func priceStack(st Stack, t *template, settings map[string]any, book *pricing.Bo
 			gbs := requests * memMB / 1024 * secs
 			cost := pricing.TieredCost(gbs, book.Tiers(rate)) + requests/1e6*book.MustRate(pricing.RateLambdaRequestsPerMillion)
 			items = append(items, CostItem{Stack: st.Name, Cost: cost,
-				What: fmt.Sprintf("Lambda %s: %.0f requests × %g MB × ≤%gs", r.LogicalID, requests, memMB, secs)})
+				What: fmt.Sprintf("Lambda %s: %.0f requests × %g MB × %s%.3gs", r.LogicalID, requests, memMB, bound, secs)})
 		case "AWS::ApiGatewayV2::Api":
 			cost := pricing.TieredCost(requests/1e6, book.Tiers(pricing.RateAPIGatewayHTTP))
 			items = append(items, CostItem{Stack: st.Name, Cost: cost, What: fmt.Sprintf("API Gateway HTTP API: %.0f requests", requests)})

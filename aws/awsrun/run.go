@@ -383,8 +383,10 @@ func createAndMeasure(ctx context.Context, o Options, book *pricing.Book, stacks
 			case <-time.After(o.MetricsWait):
 			}
 		}
+		var measuredLambda float64
 		if ctx.Err() == nil {
 			cw, err := readMetrics(ctx, o.Clients, cs.id, lt.start, lt.end)
+			measuredLambda = lambdaSeconds(cw)
 			peak, note := summarise(cw)
 			for i := range rows {
 				if err != nil {
@@ -402,7 +404,7 @@ func createAndMeasure(ctx context.Context, o Options, book *pricing.Book, stacks
 			}
 		}
 		for i := range rows {
-			priceRow(&rows[i], s, book, cs, cs.took+lt.end.Sub(lt.start))
+			priceRow(&rows[i], s, book, cs, cs.took+lt.end.Sub(lt.start), measuredLambda)
 			if rows[i].Status == "partial" {
 				interrupted = true
 			}
@@ -429,12 +431,12 @@ func createAndMeasure(ctx context.Context, o Options, book *pricing.Book, stacks
 // priceRow sets a row's costs from list prices: the stack's hourly rates over its life
 // up to the end of the load, plus per-request charges. The AWS bill is the truth; the
 // row says so.
-func priceRow(row *results.Platform, s *scenario.Scenario, book *pricing.Book, cs createdStack, life time.Duration) {
+func priceRow(row *results.Platform, s *scenario.Scenario, book *pricing.Book, cs createdStack, life time.Duration, lambdaSecs float64) {
 	tpl, err := parseTemplate(cs.Name, cs.Template)
 	if err != nil {
 		return
 	}
-	items, _, err := priceStack(cs.Stack, tpl, settingsOf(s, cs.Platform), book, 0, float64(row.Requests))
+	items, _, err := priceStack(cs.Stack, tpl, settingsOf(s, cs.Platform), book, 0, float64(row.Requests), lambdaSecs)
 	if err != nil {
 		return
 	}

@@ -159,6 +159,11 @@ func TestRunFullFlow(t *testing.T) {
 	if lam := l.Run.Platforms[1]; lam.PeakCapacity != 3 || !strings.Contains(strings.Join(lam.Notes, ";"), "init duration mean") {
 		t.Errorf("lambda CloudWatch summary: peak %d, notes %v", lam.PeakCapacity, lam.Notes)
 	}
+	// Lambda's row is priced with the duration CloudWatch measured (≈20 ms in the fake),
+	// not the plan's 1 s bound.
+	if lam := l.Run.Platforms[1]; lam.RunCost <= 0 || lam.RunCost > float64(lam.Requests)*1*0.1*0.0000166667+1e-6 {
+		t.Errorf("lambda run cost %v for %d requests: not priced at the measured duration", lam.RunCost, lam.Requests)
+	}
 	metrics := map[string]bool{}
 	for _, q := range fake.MetricQueries() {
 		metrics[q.Namespace+"/"+q.MetricName] = true
@@ -497,7 +502,7 @@ func TestEstimateMixedInstances(t *testing.T) {
 		t.Fatal(err)
 	}
 	book, _ := cat.Book("us-east-1")
-	items, _, err := priceStack(Stack{Name: "s"}, tp, nil, book, 1, 0)
+	items, _, err := priceStack(Stack{Name: "s"}, tp, nil, book, 1, 0, 0)
 	if err != nil || len(items) != 1 {
 		t.Fatalf("%v %+v", err, items)
 	}
