@@ -19,4 +19,10 @@
 // Function.Invoke, which forwards a request over HTTP to an environment's app with the
 // function timeout. Platform combines a Function and an apigw.Server into the "lambda"
 // platform.Platform.
+//
+// A second invocation mode, InvokeRuntimeAPI, serves Lambda handler images (programs
+// that speak the Runtime API, e.g. built with aws-lambda-go): the driver runs each
+// environment behind the Runtime Interface Emulator, and Function posts every request to
+// it as an API Gateway HTTP API (payload 2.0) event and maps the handler's result back
+// as API Gateway does (runtime_api.go). Pooling, cold starts and billing are the same.
 package lambda

@@ -12,6 +12,10 @@
 // GC can tell a dead run), deploybench.platform and deploybench.role; Close and GC
 // remove them.
 //
+// LambdaRIE is a view of the backend for Lambda handler images: each container runs the
+// image's program behind the AWS Lambda Runtime Interface Emulator, which BuildRIE
+// compiles from its Go module and the container gets by a read-only bind mount.
+//
 // The engine is the local one unless DOCKER_HOST names another; CPU and memory are
 // sampled from the engine's one-shot stats, which works the same for a remote engine.
 package docker
