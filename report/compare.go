@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"strconv"
 	"text/tabwriter"
@@ -98,7 +99,7 @@ func signed(v, relative float64, f func(float64) string) string {
 	case v > 0:
 		s = "+" + s
 	case v < 0:
-		s = "−" + s
+		s = "-" + s
 	}
 	if !math.IsNaN(relative) && v != 0 {
 		s += fmt.Sprintf(" (%+.0f%%)", relative*100)
@@ -275,6 +276,9 @@ func WriteCompare(localDir, awsDir, outDir string) (*Comparison, CompareFiles, e
 	c, err := Compare(l.Run, a.Run)
 	if err != nil {
 		return nil, CompareFiles{}, err
+	}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return nil, CompareFiles{}, fmt.Errorf("report: %w", err)
 	}
 	f := CompareFiles{HTML: filepath.Join(outDir, "compare.html"), CSV: filepath.Join(outDir, "compare.csv")}
 	var buf bytes.Buffer

@@ -123,7 +123,7 @@ func TestCompareRefuses(t *testing.T) {
 }
 
 func TestWriteCompare(t *testing.T) {
-	out := t.TempDir()
+	out := filepath.Join(t.TempDir(), "new", "dir")
 	c, files, err := WriteCompare(filepath.Join("testdata", "compare-local"), filepath.Join("testdata", "compare-aws"), out)
 	if err != nil {
 		t.Fatal(err)
