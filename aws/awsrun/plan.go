@@ -91,14 +91,16 @@ func (t *template) str(v any) (string, bool) {
 	return "", false
 }
 
-// num resolves a property to a number (CloudFormation accepts numbers as strings).
+// num resolves a property to a number (CloudFormation accepts numbers as strings). Every
+// number a plan reads (sizes, counts, timeouts) is finite and not negative; anything else
+// counts as unknown.
 func (t *template) num(v any) (float64, bool) {
 	s, ok := t.str(v)
 	if !ok {
 		return 0, false
 	}
 	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	return f, err == nil
+	return f, err == nil && f >= 0 && !math.IsInf(f, 0) && !math.IsNaN(f)
 }
 
 // CostItem is one line of the estimate.
