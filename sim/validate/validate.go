@@ -33,6 +33,22 @@ type Row struct {
 	LiveReqs, SimReqs int64
 	LivePeak, SimPeak int
 	Missing           string // why the platform could not be compared
+	// Stalled is how many live seconds were host stalls (see StallLagMs), left out of
+	// the latency comparison together with the seconds after them; Seconds is how many
+	// the live timeline has. With stalls, Clean* are the p50 and p95 of the other
+	// seconds, live and simulated (see windowQuantile), and the verdict uses them.
+	Stalled, Seconds          int
+	CleanLiveP50, CleanSimP50 float64
+	CleanLiveP95, CleanSimP95 float64
+}
+
+// latencies returns the p50 and p95 pairs the verdict is on: the whole run's, or,
+// when the live run had host stalls, those of the seconds without them.
+func (r Row) latencies() (liveP50, simP50, liveP95, simP95 float64) {
+	if r.Stalled > 0 {
+		return r.CleanLiveP50, r.CleanSimP50, r.CleanLiveP95, r.CleanSimP95
+	}
+	return r.LiveP50, r.SimP50, r.LiveP95, r.SimP95
 }
 
 // Validation is the comparison of a simulated and a live results directory.
@@ -54,7 +70,8 @@ func relErr(sim, live float64) float64 {
 
 // OK reports whether every compared platform is within the tolerances.
 func (r Row) OK() bool {
-	return r.Missing == "" && relErr(r.SimP50, r.LiveP50) <= LatencyTolerance && relErr(r.SimP95, r.LiveP95) <= LatencyTolerance &&
+	lp50, sp50, lp95, sp95 := r.latencies()
+	return r.Missing == "" && relErr(sp50, lp50) <= LatencyTolerance && relErr(sp95, lp95) <= LatencyTolerance &&
 		relErr(r.SimCost, r.LiveCost) <= CostTolerance && r.CapacityWithinOne >= CapacityAgreement
 }
 
@@ -101,7 +118,22 @@ func Compare(liveDir, simDir string) (*Validation, error) {
 		}
 		if sp != nil {
 			row.SimP50, row.SimP95, row.SimCost, row.SimReqs, row.SimPeak = sp.LatencyMs.P50, sp.LatencyMs.P95, sp.RunCost, sp.Requests, sp.PeakCapacity
-			row.CapacityWithinOne = capacityAgreement(live.Timelines[lp.Name], simd.Timelines[lp.Name])
+			lt, st := live.Timelines[lp.Name], simd.Timelines[lp.Name]
+			row.CapacityWithinOne = capacityAgreement(lt, st)
+			skip, err := stalledSeconds(liveDir, lp.Name)
+			if err != nil {
+				return nil, fmt.Errorf("--validate: %s load.json: %w", lp.Name, err)
+			}
+			row.Seconds = len(lt)
+			for i := range lt {
+				if skip[i] {
+					row.Stalled++
+				}
+			}
+			if row.Stalled > 0 {
+				row.CleanLiveP50, row.CleanLiveP95 = windowQuantile(lt, skip, 0.5), windowQuantile(lt, skip, 0.95)
+				row.CleanSimP50, row.CleanSimP95 = windowQuantile(st, skip, 0.5), windowQuantile(st, skip, 0.95)
+			}
 		}
 		v.Rows = append(v.Rows, row)
 	}
@@ -143,6 +175,24 @@ func (v *Validation) Table(w io.Writer) {
 			r.LiveCost, r.SimCost, pct(r.SimCost, r.LiveCost), 100*r.CapacityWithinOne, r.LiveReqs, r.SimReqs, verdict)
 	}
 	tw.Flush()
+	stalls := false
+	for _, r := range v.Rows {
+		stalls = stalls || r.Stalled > 0
+	}
+	if stalls {
+		fmt.Fprintf(w, "\nwithout the live run's host-stall seconds (the load generator sent > %d ms late; each with the second after it), from the per-second percentiles of both timelines; the verdict above uses these:\n", StallLagMs)
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(tw, "platform\tseconds left out\tp50 %s\tp50 sim\tΔ\tp95 %s\tp95 sim\tΔ\t\n", v.Ref, v.Ref)
+		for _, r := range v.Rows {
+			if r.Stalled == 0 {
+				fmt.Fprintf(tw, "%s\t0 of %d\t\t\t\t\t\t\t\n", r.Name, r.Seconds)
+				continue
+			}
+			fmt.Fprintf(tw, "%s\t%d of %d\t%.2f ms\t%.2f ms\t%s\t%.2f ms\t%.2f ms\t%s\t\n", r.Name, r.Stalled, r.Seconds,
+				r.CleanLiveP50, r.CleanSimP50, pct(r.CleanSimP50, r.CleanLiveP50), r.CleanLiveP95, r.CleanSimP95, pct(r.CleanSimP95, r.CleanLiveP95))
+		}
+		tw.Flush()
+	}
 	fmt.Fprintf(w, "tolerances: p50 and p95 within %.0f%%, cost within %.0f%%, capacity within one unit at ≥ %.0f%% of the points\n",
 		100*LatencyTolerance, 100*CostTolerance, 100*CapacityAgreement)
 }
