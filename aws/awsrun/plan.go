@@ -350,9 +350,9 @@ func writePlan(w io.Writer, stacks []Stack, tpls []*template, e Estimate) {
 		if it.Hourly > 0 {
 			rate = fmt.Sprintf("$%.4f/h", it.Hourly)
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t$%.4f\t\n", it.Stack, it.What, rate, it.Cost)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", it.Stack, it.What, rate, fmtUSD(it.Cost))
 	}
-	fmt.Fprintf(tw, "  total\t\t\t$%.4f\t\n", e.Total)
+	fmt.Fprintf(tw, "  total\t\t\t%s\n", fmtUSD(e.Total))
 	tw.Flush()
 	for _, n := range e.Notes {
 		fmt.Fprintf(w, "  note: %s\n", n)
@@ -414,4 +414,13 @@ func mixedType(t *template, props map[string]any, book *pricing.Book) (typ, what
 		return "", "", false
 	}
 	return ms[0].Type, "on-demand, the cheapest type meeting its requirements: " + f.String(), true
+}
+
+// fmtUSD prints dollars to a hundredth of a cent, or with enough digits to show a tiny
+// per-request charge instead of $0.0000.
+func fmtUSD(v float64) string {
+	if v >= 0.0001 || v == 0 {
+		return fmt.Sprintf("$%.4f", v)
+	}
+	return fmt.Sprintf("$%.6f", v)
 }
