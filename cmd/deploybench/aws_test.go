@@ -131,3 +131,14 @@ func TestAWSCleanup(t *testing.T) {
 		t.Errorf("after cleanup: %+v", left)
 	}
 }
+
+// With CI=true, cleanup too refuses anything but a loopback endpoint, in one line.
+func TestAWSCleanupCIGuard(t *testing.T) {
+	t.Setenv("CI", "true")
+	for _, args := range [][]string{{"aws", "cleanup", "--yes"}, {"aws", "cleanup", "--yes", "--endpoint", "https://cloudformation.us-east-1.amazonaws.com"}} {
+		code, _, stderr := runCLI(t, args...)
+		if code != exitUsage || strings.Count(strings.TrimSpace(stderr), "\n") != 0 || !strings.Contains(stderr, "CI=true") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
+		}
+	}
+}
