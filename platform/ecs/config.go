@@ -86,7 +86,6 @@ func (c ServiceConfig) WithDefaults() ServiceConfig {
 	if len(c.Policies) == 0 && !c.DisableScaling {
 		c.Policies = []PolicyConfig{{Metric: MetricCPU, Target: DefaultTargetCPU}}
 	}
-	c.Policies = append([]PolicyConfig(nil), c.Policies...)
 	// A copy: c is a value, but its slice would still share the caller's array.
 	c.Policies = slices.Clone(c.Policies)
 	for i := range c.Policies {
