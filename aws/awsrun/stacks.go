@@ -265,12 +265,21 @@ func deleteAll(ctx context.Context, cf CloudFormationAPI, refs []stackRef, poll 
 	return left, errors.Join(errs...)
 }
 
+// deleteOne deletes a stack and waits for DELETE_COMPLETE. If the stack was busy (a
+// creation or rollback still running) and the delete did not take, it asks again once the
+// stack has settled.
 func deleteOne(ctx context.Context, cf CloudFormationAPI, ref stackRef, poll time.Duration, out *lineWriter) error {
-	if _, err := cf.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(ref.id)}); err != nil {
-		return fmt.Errorf("stack %s: DeleteStack: %w", ref.name, err)
-	}
-	out.printf("  %s: DELETE_IN_PROGRESS", ref.name)
+	var deleteErr error
+	requested := false
 	for {
+		if !requested {
+			if _, deleteErr = cf.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String(ref.id)}); deleteErr == nil {
+				requested = true
+				out.printf("  %s: DELETE_IN_PROGRESS", ref.name)
+			} else if ctx.Err() != nil {
+				return ctx.Err()
+			}
+		}
 		d, err := cf.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: aws.String(ref.id)})
 		if err != nil {
 			return fmt.Errorf("stack %s: DescribeStacks: %w", ref.name, err)
@@ -278,12 +287,21 @@ func deleteOne(ctx context.Context, cf CloudFormationAPI, ref stackRef, poll tim
 		if len(d.Stacks) == 0 {
 			return nil
 		}
-		switch s := d.Stacks[0]; s.StackStatus {
-		case cfntypes.StackStatusDeleteComplete:
+		s := d.Stacks[0]
+		switch status := string(s.StackStatus); {
+		case s.StackStatus == cfntypes.StackStatusDeleteComplete:
 			out.printf("  %s: DELETE_COMPLETE", ref.name)
 			return nil
-		case cfntypes.StackStatusDeleteFailed:
+		case s.StackStatus == cfntypes.StackStatusDeleteFailed:
 			return fmt.Errorf("stack %s: DELETE_FAILED: %s", ref.name, failureReason(ctx, cf, ref, s))
+		case s.StackStatus == cfntypes.StackStatusDeleteInProgress:
+		case strings.HasSuffix(status, "_IN_PROGRESS"):
+			requested = false // busy: ask again when it has settled
+		default:
+			if deleteErr != nil {
+				return fmt.Errorf("stack %s: DeleteStack: %w", ref.name, deleteErr)
+			}
+			requested = false
 		}
 		select {
 		case <-ctx.Done():
