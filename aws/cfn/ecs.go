@@ -18,10 +18,44 @@ type Cluster struct {
 	Tags            []Tag       `json:"Tags,omitempty"`
 }
 
-// CapacityProvider is AWS::ECS::CapacityProvider backed by an Auto Scaling group.
+// CapacityProvider is AWS::ECS::CapacityProvider backed by an Auto Scaling group, or by
+// ECS Managed Instances (then scoped to ClusterName).
 type CapacityProvider struct {
-	AutoScalingGroupProvider *ASGProvider `json:"AutoScalingGroupProvider,omitempty"`
-	Tags                     []Tag        `json:"Tags,omitempty"`
+	AutoScalingGroupProvider *ASGProvider              `json:"AutoScalingGroupProvider,omitempty"`
+	ManagedInstancesProvider *ManagedInstancesProvider `json:"ManagedInstancesProvider,omitempty"`
+	ClusterName              any                       `json:"ClusterName,omitempty"`
+	Tags                     []Tag                     `json:"Tags,omitempty"`
+}
+
+// ManagedInstancesProvider lets ECS launch, patch and scale instances chosen by
+// attributes (ECS Managed Instances). It is newer than some copies of the registry
+// schema: see package export.
+type ManagedInstancesProvider struct {
+	InfrastructureRoleArn      any                      `json:"InfrastructureRoleArn"`
+	InstanceLaunchTemplate     MIInstanceLaunchTemplate `json:"InstanceLaunchTemplate"`
+	PropagateTags              string                   `json:"PropagateTags,omitempty"`
+	InfrastructureOptimization *MIOptimization          `json:"InfrastructureOptimization,omitempty"`
+}
+
+// MIInstanceLaunchTemplate is how ECS Managed Instances launches instances.
+type MIInstanceLaunchTemplate struct {
+	Ec2InstanceProfileArn any                    `json:"Ec2InstanceProfileArn"`
+	NetworkConfiguration  MINetworkConfiguration `json:"NetworkConfiguration"`
+	InstanceRequirements  *InstanceRequirements  `json:"InstanceRequirements,omitempty"`
+	CapacityOptionType    string                 `json:"CapacityOptionType,omitempty"`
+	Monitoring            string                 `json:"Monitoring,omitempty"`
+}
+
+// MINetworkConfiguration places managed instances.
+type MINetworkConfiguration struct {
+	Subnets        any   `json:"Subnets"`
+	SecurityGroups []any `json:"SecurityGroups"`
+}
+
+// MIOptimization: ScaleInAfter is how long idle or underused instances are kept
+// (seconds; -1 keeps them).
+type MIOptimization struct {
+	ScaleInAfter *int `json:"ScaleInAfter,omitempty"`
 }
 
 // ASGProvider is the Auto Scaling group of a capacity provider and its managed scaling.

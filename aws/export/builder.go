@@ -1,7 +1,9 @@
 package export
 
 import (
+	"encoding/json"
 	"fmt"
+	"regexp"
 
 	"github.com/deploybench/deploybench/aws/cfn"
 	"github.com/deploybench/deploybench/scenario"
@@ -17,11 +19,72 @@ type builder struct {
 }
 
 func newBuilder(sc *scenario.Scenario, p scenario.Platform, opts Options) *builder {
-	t := cfn.New(fmt.Sprintf("deploybench scenario %q, platform %q (%s), exported from the scenario's settings. Parameters: %s (required), %s and %s (empty: a VPC with two public subnets is created), %s, %s.",
-		sc.Name, p.Name, p.Kind, ParamImageURI, ParamVpcID, ParamSubnetIDs, ParamAllowedCidr, ParamRunID))
-	b := &builder{sc: sc, p: p, opts: opts, t: t}
+	b := &builder{sc: sc, p: p, opts: opts, t: cfn.New("")}
 	b.commonParameters()
 	return b
+}
+
+// finish drops the parameters nothing refers to (a function needs no VPC, CIDR or, as
+// a Lambda handler, port), so that creating the stack asks only for what it uses, and
+// describes the template.
+func (b *builder) finish() error {
+	raw, err := b.t.JSON()
+	if err != nil {
+		return err
+	}
+	var doc any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return err
+	}
+	used := map[string]bool{}
+	referencedNames(doc, used)
+	for name := range b.t.Parameters {
+		if !used[name] {
+			delete(b.t.Parameters, name)
+		}
+	}
+	desc := fmt.Sprintf("deploybench scenario %q, platform %q (%s), exported from the scenario's settings. Parameters: %s (required)",
+		b.sc.Name, b.p.Name, b.p.Kind, ParamImageURI)
+	if _, ok := b.t.Parameters[ParamVpcID]; ok {
+		desc += fmt.Sprintf("; %s and %s (empty: a VPC with two public subnets is created)", ParamVpcID, ParamSubnetIDs)
+	}
+	if _, ok := b.t.Parameters[ParamAllowedCidr]; ok {
+		desc += "; " + ParamAllowedCidr + " (who may reach the endpoint)"
+	}
+	b.t.Description = desc + "; " + ParamRunID + " (the run-id tag)."
+	return nil
+}
+
+var subName = regexp.MustCompile(`\$\{([^!}][^}.]*)[}.]`)
+
+// referencedNames adds every name a Ref or an Fn::Sub ${...} in v refers to.
+func referencedNames(v any, used map[string]bool) {
+	switch x := v.(type) {
+	case map[string]any:
+		if name, arg, ok := cfn.IsIntrinsic(x); ok {
+			switch name {
+			case "Ref":
+				if s, ok := arg.(string); ok {
+					used[s] = true
+				}
+			case "Fn::Sub":
+				str, _ := arg.(string)
+				if a, ok := arg.([]any); ok && len(a) > 0 {
+					str, _ = a[0].(string)
+				}
+				for _, m := range subName.FindAllStringSubmatch(str, -1) {
+					used[m[1]] = true
+				}
+			}
+		}
+		for _, e := range x {
+			referencedNames(e, used)
+		}
+	case []any:
+		for _, e := range x {
+			referencedNames(e, used)
+		}
+	}
 }
 
 // note records a difference between the template and the local model.

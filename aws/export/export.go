@@ -25,6 +25,13 @@ type Options struct {
 	// that CloudFormation refuses to create a stack until someone names the range on
 	// purpose: nothing is ever opened to the whole internet by default.
 	AllowedCIDR string
+	// ManagedInstances exports ecs-mi platforms as ECS Managed Instances proper: an
+	// AWS::ECS::CapacityProvider with ManagedInstancesProvider. Off (the default), they
+	// are exported as an Auto Scaling group capacity provider with the same attribute-based
+	// instance selection, because the registry schema the tests validate against lacks
+	// ManagedInstancesProvider; with it on, that one resource is checked only against newer
+	// schemas (see docs/export.md).
+	ManagedInstances bool
 }
 
 // DefaultRunID is the run id of an export that names none.
@@ -94,8 +101,10 @@ func (s Stack) Resources() []Resource {
 	return out
 }
 
-// ParameterNames lists the template's parameters, sorted: every template has the same
-// set except AmiId, which only templates that launch instances have (with a default).
+// ParameterNames lists the template's parameters, sorted. A template has only the
+// parameters it uses: ImageUri and RunId always; VpcId, SubnetIds and AllowedCidr
+// unless it is a function's; AppPort unless it is a Lambda handler's; AmiId where
+// instances are launched (with a default).
 func (s Stack) ParameterNames() []string {
 	names := make([]string, 0, len(s.Template.Parameters))
 	for k := range s.Template.Parameters {
@@ -169,6 +178,9 @@ func CloudFormation(sc *scenario.Scenario, opts Options) ([]Stack, error) {
 		b := newBuilder(sc, p, opts)
 		if err := build(b); err != nil {
 			return nil, fmt.Errorf("%w: platforms[%d] (%s): %v", ErrInvalid, i, p.Name, err)
+		}
+		if err := b.finish(); err != nil {
+			return nil, err
 		}
 		st := Stack{Platform: p.Name, Kind: p.Kind, Name: StackName(sc.Name, p.Name, opts.RunID), Template: b.t, Notes: b.notes}
 		if other, dup := names[st.Name]; dup {

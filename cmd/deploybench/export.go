@@ -20,6 +20,7 @@ var exportFormats = []string{"cloudformation"}
 
 func newExportCmd() *cobra.Command {
 	var format, out, runID, allowed string
+	var managedInstances bool
 	c := &cobra.Command{
 		Use:   "export SCENARIO.yaml|builtin:NAME --out DIR",
 		Short: "Write a CloudFormation template for every platform of a scenario",
@@ -31,7 +32,12 @@ Every template takes the parameters ImageUri (the image to run), VpcId and Subne
 (empty: a VPC with two public subnets is created), AllowedCidr (who may reach the
 endpoint; --allowed-cidr sets its default, otherwise it has none and must be given when
 the stack is created) and RunId, and outputs EndpointURL. Nothing is deployed: see
-docs/export.md for what the templates contain and how they are validated.`,
+docs/export.md for what the templates contain and how they are validated.
+
+ecs-mi platforms are exported as an Auto Scaling group capacity provider that picks
+instance types by the scenario's attributes, because the registry schema the templates
+are validated against lacks ManagedInstancesProvider; --ecs-managed-instances exports
+ECS Managed Instances proper instead.`,
 		Example: `  deploybench export builtin:demo --out templates
   deploybench export my.yaml --out templates --run-id trial1 --allowed-cidr 203.0.113.7/32`,
 		Args: cobra.ExactArgs(1),
@@ -56,7 +62,7 @@ docs/export.md for what the templates contain and how they are validated.`,
 			if err != nil {
 				return asUsage(err)
 			}
-			stacks, err := export.CloudFormation(s, export.Options{RunID: runID, AllowedCIDR: allowed})
+			stacks, err := export.CloudFormation(s, export.Options{RunID: runID, AllowedCIDR: allowed, ManagedInstances: managedInstances})
 			if err != nil {
 				if errors.Is(err, export.ErrInvalid) {
 					return asUsage(err)
@@ -71,6 +77,7 @@ docs/export.md for what the templates contain and how they are validated.`,
 	f.StringVarP(&out, "out", "o", "", "directory to write the templates to (required)")
 	f.StringVar(&runID, "run-id", "", "run id that names and tags the stacks (default \""+export.DefaultRunID+"\")")
 	f.StringVar(&allowed, "allowed-cidr", "", "IPv4 range allowed to reach the endpoints, e.g. 203.0.113.7/32 (default: none; given at deploy time)")
+	f.BoolVar(&managedInstances, "ecs-managed-instances", false, "export ecs-mi platforms as ECS Managed Instances proper (ManagedInstancesProvider) instead of an Auto Scaling group capacity provider with the same attribute selection; see docs/export.md")
 	return c
 }
 

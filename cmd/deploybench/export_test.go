@@ -66,6 +66,21 @@ func TestExportBuiltins(t *testing.T) {
 	}
 }
 
+// TestExportManagedInstances: the flag switches ecs-mi to a ManagedInstancesProvider.
+func TestExportManagedInstances(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, stderr := runCLI(t, "export", "builtin:demo", "--out", dir, "--ecs-managed-instances"); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "ecs-mi.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"ManagedInstancesProvider"`) || strings.Contains(string(b), "AWS::AutoScaling::AutoScalingGroup") {
+		t.Error("ecs-mi.json is not a Managed Instances template")
+	}
+}
+
 // TestExportBadInput: bad input is one line naming the flag or field, exit 2.
 func TestExportBadInput(t *testing.T) {
 	dir := t.TempDir()
