@@ -93,6 +93,11 @@ func (p *Pusher) Push(ctx context.Context, localImage, repository string) (strin
 	if err != nil {
 		return "", err
 	}
+	// Check the token with the engine first (what `docker login` does): a push with bad
+	// credentials would only fail after the engine's retries, tens of seconds later.
+	if err := p.login(ctx, auth); err != nil {
+		return "", fmt.Errorf("ecr: the registry %s refused the authorization token: %s (check --region and the ecr:GetAuthorizationToken permission)", host, oneLine(err))
+	}
 	target := host + "/" + repository + ":" + remoteTag(localImage, ins.ID)
 	if _, err := p.Docker.ImageTag(ctx, client.ImageTagOptions{Source: localImage, Target: target}); err != nil {
 		return "", fmt.Errorf("ecr: tag %s as %s: %w", localImage, target, err)
@@ -154,6 +159,25 @@ func (p *Pusher) authorize(ctx context.Context) (auth, host string, err error) {
 		return "", "", err
 	}
 	return base64.URLEncoding.EncodeToString(buf), host, nil
+}
+
+// login has the engine authenticate to the registry with auth (an X-Registry-Auth value).
+func (p *Pusher) login(ctx context.Context, auth string) error {
+	raw, err := base64.URLEncoding.DecodeString(auth)
+	if err != nil {
+		return err
+	}
+	var a registry.AuthConfig
+	if err := json.Unmarshal(raw, &a); err != nil {
+		return err
+	}
+	_, err = p.Docker.RegistryLogin(ctx, client.RegistryLoginOptions{Username: a.Username, Password: a.Password, ServerAddress: a.ServerAddress})
+	return err
+}
+
+// oneLine keeps an engine error on one line.
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(err.Error()), " ")
 }
 
 // DecodeToken splits an ECR authorization token, base64("user:password"), into its user

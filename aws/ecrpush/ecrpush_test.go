@@ -273,7 +273,7 @@ func TestPushFailures(t *testing.T) {
 	tests := []struct {
 		name, image, repo, regPass, tokenPass, want string
 	}{
-		{"wrong token", img, "deploybench/bad-token", "right", "wrong", "ecr: push"},
+		{"wrong token", img, "deploybench/bad-token", "right", "wrong", "refused the authorization token"},
 		{"missing image", "deploybench-test/no-such-image:v0", "deploybench/x", "p", "p", "build or load it first"},
 		{"bad repository", img, "Bad_Repo", "p", "p", "not a valid ECR repository name"},
 	}
@@ -286,6 +286,7 @@ func TestPushFailures(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("Push = %q, %v; want an error containing %q", uri, err, tt.want)
 			}
+			t.Logf("error: %v", err)
 			if strings.Contains(err.Error(), "\n") {
 				t.Errorf("error is not one line: %q", err)
 			}
