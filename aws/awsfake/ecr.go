@@ -272,3 +272,16 @@ func (e *ECR) token() any {
 		"proxyEndpoint":      "http://" + e.RegistryHost,
 	}}}
 }
+
+// WithECR routes the ECR requests (X-Amz-Target prefixed ECRTargetPrefix) of one
+// endpoint to e and everything else to next, so that a single fake endpoint serves the
+// image step of `aws run` beside the other services.
+func WithECR(next http.Handler, e *ECR) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.Header.Get("X-Amz-Target"), ECRTargetPrefix) {
+			e.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}

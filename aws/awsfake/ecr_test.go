@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -123,4 +124,25 @@ func FuzzDecodeECRRequest(f *testing.F) {
 			t.Fatalf("accepted target %q", target)
 		}
 	})
+}
+
+// TestWithECR checks that one endpoint serves ECR beside another handler.
+func TestWithECR(t *testing.T) {
+	fe := NewECR("127.0.0.1:5999", "pw")
+	other := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) })
+	srv := httptest.NewServer(WithECR(other, fe))
+	defer srv.Close()
+	c := ecr.New(ecr.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL),
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", "")})
+	if _, err := c.GetAuthorizationToken(context.Background(), &ecr.GetAuthorizationTokenInput{}); err != nil {
+		t.Fatalf("ECR through WithECR: %v", err)
+	}
+	resp, err := http.Post(srv.URL, "application/x-www-form-urlencoded", strings.NewReader("Action=DescribeStacks"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTeapot {
+		t.Errorf("non-ECR request answered %d, want the other handler's 418", resp.StatusCode)
+	}
 }
