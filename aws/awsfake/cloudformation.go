@@ -218,6 +218,11 @@ func (f *Fake) createStack(w http.ResponseWriter, form url.Values) {
 		}
 	}
 	s.events = append(s.events, event{t: now, logicalID: name, typ: "AWS::CloudFormation::Stack", phys: s.id, status: statusCreateInProgress, reason: "User Initiated"})
+	// Every resource starts at once (the fake knows no dependencies) and completes when
+	// the stack does, so each resource's creation takes CreateDelay.
+	for _, r := range res {
+		s.events = append(s.events, event{t: now, logicalID: r.id, typ: r.typ, phys: f.physicalID(s, r), status: statusCreateInProgress, reason: "Resource creation Initiated"})
+	}
 	f.stacks = append(f.stacks, s)
 	writeXML(w, struct {
 		XMLName   xml.Name `xml:"CreateStackResponse"`
@@ -247,7 +252,6 @@ func (f *Fake) advance(s *stack, now time.Time) {
 			return
 		}
 		for _, r := range s.resources {
-			s.events = append(s.events, event{t: done, logicalID: r.id, typ: r.typ, phys: f.physicalID(s, r), status: statusCreateInProgress, reason: "Resource creation Initiated"})
 			s.events = append(s.events, event{t: done, logicalID: r.id, typ: r.typ, phys: f.physicalID(s, r), status: statusCreateComplete})
 		}
 		for _, k := range s.outputKeys {

@@ -157,7 +157,12 @@ func SeriesValue(metric string, i int) float64 {
 	if base == 0 {
 		base = 1
 	}
-	return base * (1 + 0.1*math.Sin(float64(i)))
+	v := base * (1 + 0.1*math.Sin(float64(i)))
+	switch metric {
+	case "GroupInServiceInstances", "RunningTaskCount", "ConcurrentExecutions":
+		return math.Round(v) // counts
+	}
+	return v
 }
 
 func writeCBOR(w http.ResponseWriter, status int, v cbor.Value) {

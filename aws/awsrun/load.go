@@ -13,6 +13,7 @@ import (
 	"github.com/deploybench/deploybench/load"
 	"github.com/deploybench/deploybench/load/threshold"
 	"github.com/deploybench/deploybench/mnist"
+	"github.com/deploybench/deploybench/platform"
 	"github.com/deploybench/deploybench/results"
 	"github.com/deploybench/deploybench/scenario"
 	"gopkg.in/yaml.v3"
@@ -157,26 +158,33 @@ func runLoads(ctx context.Context, s *scenario.Scenario, dir *results.Dir, cs cr
 			r.Wait()
 		}
 	}
-	for _, ph := range phases {
+	for i, ph := range phases {
+		var events []platform.Event
+		if i == 0 {
+			events = stackEvents(cs.resources) // the stack's creation, once per platform
+		}
 		row := results.Platform{Name: rowName(cs.Platform, ph.name), Kind: cs.Kind, Size: sizeOf(s, cs.Platform), Runtime: "aws", Status: "ok", ScaleOutSeconds: -1}
 		if ctx.Err() != nil {
 			row.Status, row.Error = "partial", "interrupted before the load"
 			rows = append(rows, row)
 			continue
 		}
-		rows = append(rows, runPhase(ctx, s, dir, cs, ph, row, limit, out))
+		rows = append(rows, runPhase(ctx, s, dir, cs, ph, row, limit, events, out))
 	}
 	lt.end = time.Now()
 	return rows, lt
 }
 
-func runPhase(ctx context.Context, s *scenario.Scenario, dir *results.Dir, cs createdStack, ph loadPhase, row results.Platform, limit time.Duration, out *lineWriter) results.Platform {
+func runPhase(ctx context.Context, s *scenario.Scenario, dir *results.Dir, cs createdStack, ph loadPhase, row results.Platform, limit time.Duration, events []platform.Event, out *lineWriter) results.Platform {
 	pw, err := dir.Platform(row.Name)
 	if err != nil {
 		row.Status, row.Error = "failed", err.Error()
 		return row
 	}
 	defer pw.Close()
+	for _, e := range events {
+		_ = pw.AddEvent(e)
+	}
 	lctx := ctx
 	if limit > 0 {
 		var cancel context.CancelFunc

@@ -164,6 +164,14 @@ func TestRunFullFlow(t *testing.T) {
 	if lam := l.Run.Platforms[1]; lam.RunCost <= 0 || lam.RunCost > float64(lam.Requests)*1*0.1*0.0000166667+1e-6 {
 		t.Errorf("lambda run cost %v for %d requests: not priced at the measured duration", lam.RunCost, lam.Requests)
 	}
+	// The stack's creation is kept as events: the instance's launch → running time among them.
+	var boot bool
+	for _, e := range l.Events["ec2"] {
+		boot = boot || e.Kind == "boot_done" && strings.HasPrefix(e.Detail, "launch→running") && !strings.HasSuffix(e.Detail, " 0s")
+	}
+	if !boot {
+		t.Errorf("no boot_done event with a duration for ec2: %+v", l.Events["ec2"])
+	}
 	metrics := map[string]bool{}
 	for _, q := range fake.MetricQueries() {
 		metrics[q.Namespace+"/"+q.MetricName] = true

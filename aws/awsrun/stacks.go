@@ -71,6 +71,8 @@ type createdStack struct {
 	id       string
 	endpoint string
 	took     time.Duration
+	// resources are the resources' creation times, from the stack's events.
+	resources []resourceTime
 }
 
 // createAll creates the stacks, at most parallel at once, and waits for each to
@@ -160,6 +162,8 @@ func createOne(ctx context.Context, cf CloudFormationAPI, rq stackCreate, poll, 
 		return createdStack{}, fmt.Errorf("stack %s: %s: %s", st.Name, s.StackStatus, failureReason(ctx, cf, ref, s))
 	}
 	cs := createdStack{Stack: st, id: ref.id, took: time.Since(start)}
+	// Resource creation times are measurements worth keeping, not a reason to fail.
+	cs.resources, _ = resourceTimes(ctx, cf, ref)
 	for _, op := range s.Outputs {
 		if aws.ToString(op.OutputKey) == EndpointOutput {
 			cs.endpoint = aws.ToString(op.OutputValue)
