@@ -229,6 +229,7 @@ func (p *Pusher) push(ctx context.Context, target, auth string) (string, error) 
 	}
 	defer resp.Close()
 	var digest string
+	last := map[string]string{} // layer id → last status printed
 	for msg, err := range resp.JSONMessages(ctx) {
 		if err != nil {
 			return "", fmt.Errorf("ecr: push %s: %w", target, err)
@@ -241,7 +242,10 @@ func (p *Pusher) push(ctx context.Context, target, auth string) (string, error) 
 				digest = d
 			}
 		}
-		if p.Progress != nil && msg.Status != "" {
+		// The engine repeats "Pushing" with every progress tick; a line per change of a
+		// layer's status is enough to follow the push.
+		if p.Progress != nil && msg.Status != "" && last[msg.ID] != msg.Status {
+			last[msg.ID] = msg.Status
 			line := msg.Status
 			if msg.ID != "" {
 				line = msg.ID + ": " + line

@@ -246,6 +246,12 @@ func TestPushToFakeECR(t *testing.T) {
 	if !strings.Contains(progress.String(), "Pushed") && !strings.Contains(progress.String(), "digest") {
 		t.Errorf("no push progress was streamed: %q", progress.String())
 	}
+	lines := strings.Split(strings.TrimSpace(progress.String()), "\n")
+	for i := 1; i < len(lines); i++ {
+		if lines[i] == lines[i-1] {
+			t.Errorf("progress repeats %q", lines[i])
+		}
+	}
 	// The registry tag is removed after the push; the local image keeps its name.
 	if _, err := cli.ImageInspect(ctx, host+"/deploybench/ecrpush-test:"+tag); err == nil {
 		t.Errorf("registry tag left on the engine after the push")
