@@ -35,6 +35,9 @@ type Config struct {
 	Account, Region string
 	// Clock is the time source; nil means time.Now. A test may pass a virtual clock.
 	Clock func() time.Time
+	// Wrap, if set, wraps the handler Start serves, e.g. with WithECR so that the same
+	// endpoint also serves the image step.
+	Wrap func(http.Handler) http.Handler
 }
 
 // Fake is the fake AWS endpoint. Its methods are safe for concurrent use.
@@ -241,7 +244,11 @@ func Start(addr string, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("awsfake: %w", err)
 	}
 	s := &Server{Fake: New(cfg), URL: "http://" + ln.Addr().String(), ln: ln}
-	s.srv = &http.Server{Handler: s.Fake, ReadHeaderTimeout: 10 * time.Second}
+	var h http.Handler = s.Fake
+	if cfg.Wrap != nil {
+		h = cfg.Wrap(h)
+	}
+	s.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go s.srv.Serve(ln)
 	return s, nil
 }

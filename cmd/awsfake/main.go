@@ -1,5 +1,6 @@
-// Command awsfake serves the fake AWS APIs of package aws/awsfake on a loopback address,
-// with a stand-in classifier endpoint every stack's EndpointURL points at, so that
+// Command awsfake serves the fake AWS APIs of package aws/awsfake on a loopback address —
+// CloudFormation, STS, CloudWatch and ECR, with a fake image registry behind ECR — and a
+// stand-in classifier endpoint every stack's EndpointURL points at, so that
 // `deploybench aws run --endpoint URL` and `deploybench aws cleanup --endpoint URL` can be
 // tried end to end without an AWS account. It is test support, not an emulator of AWS.
 //
@@ -13,6 +14,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -53,7 +55,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer cl.Close()
-	srv, err := awsfake.Start(*addr, awsfake.Config{CreateDelay: *createDelay, DeleteDelay: *deleteDelay, EndpointURL: cl.URL})
+	// The image step: a registry the Docker engine can push to (it trusts 127.0.0.0/8
+	// over plain HTTP) and the ECR control plane that hands out its credentials, on the
+	// same endpoint as the other services.
+	password := fmt.Sprintf("fake-%d", time.Now().UnixNano())
+	registryHost, stopRegistry, err := awsfake.NewRegistry("AWS", password).Start()
+	if err != nil {
+		fmt.Fprintf(stderr, "awsfake: %v\n", err)
+		return 1
+	}
+	defer stopRegistry()
+	ecr := awsfake.NewECR(registryHost, password)
+	srv, err := awsfake.Start(*addr, awsfake.Config{CreateDelay: *createDelay, DeleteDelay: *deleteDelay, EndpointURL: cl.URL,
+		Wrap: func(h http.Handler) http.Handler { return awsfake.WithECR(h, ecr) }})
 	if err != nil {
 		fmt.Fprintf(stderr, "awsfake: %v\n", err)
 		return 2
@@ -63,7 +77,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		srv.FailStacks(*fail, "failure injected by awsfake --fail "+*fail)
 	}
 	fmt.Fprintln(stdout, srv.URL)
-	fmt.Fprintf(stderr, "awsfake: AWS APIs on %s (CloudFormation, STS, CloudWatch GetMetricData); stack endpoints → %s; Ctrl-C stops\n", srv.URL, cl.URL)
+	fmt.Fprintf(stderr, "awsfake: AWS APIs on %s (CloudFormation, STS, CloudWatch GetMetricData, ECR); image registry %s; stack endpoints → %s; Ctrl-C stops\n", srv.URL, registryHost, cl.URL)
 	<-ctx.Done()
 	if left := srv.Stacks(); len(left) > 0 {
 		fmt.Fprintf(stderr, "awsfake: %d stacks still existed at exit\n", len(left))
