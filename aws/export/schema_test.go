@@ -29,6 +29,29 @@ func scenarios(t *testing.T) map[string]*scenario.Scenario {
 			t.Fatalf("builtin:%s: %v", name, err)
 		}
 		out["builtin:"+name] = sc
+		// The same platforms with the app as a container image (runtime: docker) and, for
+		// the Lambda platforms alone, as a Lambda handler image.
+		img := *sc
+		img.Runtime, img.App.Builtin, img.App.Image = "docker", "", "example/app:1"
+		img.App.Env = map[string]string{"MODEL": "svm"}
+		if err := img.Validate(); err != nil {
+			t.Fatalf("builtin:%s as an image: %v", name, err)
+		}
+		out["builtin:"+name+"+image"] = &img
+		var fns []scenario.Platform
+		for _, p := range sc.Platforms {
+			if p.Kind == "lambda" {
+				fns = append(fns, p)
+			}
+		}
+		if len(fns) > 0 {
+			h := img
+			h.App.HandlerType, h.Platforms = scenario.HandlerRuntimeAPI, fns
+			if err := h.Validate(); err != nil {
+				t.Fatalf("builtin:%s as a Lambda handler: %v", name, err)
+			}
+			out["builtin:"+name+"+handler"] = &h
+		}
 	}
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.yaml"))
 	for _, f := range files {
