@@ -310,3 +310,13 @@ func TestPusherNeedsClients(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func FuzzAuxDigest(f *testing.F) {
+	f.Add([]byte(`{"Tag":"v1","Digest":"sha256:abc","Size":525}`))
+	f.Add([]byte(`{"Digest":1}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if d := auxDigest(b); d != "" && !strings.HasPrefix(d, "sha256:") {
+			t.Fatalf("auxDigest(%q) = %q", b, d)
+		}
+	})
+}

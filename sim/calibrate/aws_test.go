@@ -123,3 +123,15 @@ func FuzzParseLambdaInit(f *testing.F) {
 		}
 	})
 }
+
+func FuzzEventDuration(f *testing.F) {
+	f.Add("launch→boot 25.3s")
+	f.Add("init 812ms")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, detail string) {
+		d, err := eventDuration(platform.Event{Kind: "k", Detail: detail})
+		if err == nil && d < 0 {
+			t.Fatalf("eventDuration(%q) = %v", detail, d)
+		}
+	})
+}
