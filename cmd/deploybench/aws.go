@@ -18,7 +18,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
-	"github.com/moby/moby/client"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
@@ -310,9 +309,9 @@ type lazyPusher struct {
 }
 
 func (p *lazyPusher) Push(ctx context.Context, localImage, repo string) (string, error) {
-	cli, err := client.New(client.FromEnv)
+	cli, _, err := docker.Connect(ctx, "")
 	if err != nil {
-		return "", fmt.Errorf("docker engine: %w (start Docker, or pass --image-uri)", err)
+		return "", fmt.Errorf("%w (start Docker, or pass --image-uri)", err)
 	}
 	defer cli.Close()
 	return (&ecrpush.Pusher{Docker: cli, ECR: p.ecr, Progress: p.progress}).Push(ctx, localImage, repo)

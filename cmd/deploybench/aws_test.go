@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/deploybench/deploybench/aws/awsfake"
 	"github.com/deploybench/deploybench/results"
+	"github.com/deploybench/deploybench/runtime/docker"
 )
 
 // startFakeAWS serves the fake AWS APIs with a stand-in classifier behind every stack.
@@ -140,5 +142,47 @@ func TestAWSCleanupCIGuard(t *testing.T) {
 		if code != exitUsage || strings.Count(strings.TrimSpace(stderr), "\n") != 0 || !strings.Contains(stderr, "CI=true") {
 			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
 		}
+	}
+}
+
+// The image step for real: the built-in app's image goes from the local engine through
+// the fake ECR's credentials into the fake registry, and the stacks get its URI.
+func TestAWSRunPushesImage(t *testing.T) {
+	cli, _, err := docker.Connect(context.Background(), "")
+	if err != nil {
+		t.Skipf("skipped, no Docker engine: %v", err)
+	}
+	defer cli.Close()
+	if _, err := cli.ImageInspect(context.Background(), docker.DefaultImage); err != nil {
+		t.Skipf("skipped, no %s image in the engine (deploybench image build makes it): %v", docker.DefaultImage, err)
+	}
+	reg := awsfake.NewRegistry("AWS", "pw")
+	host, stop, err := reg.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	cl, err := awsfake.StartClassifier("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ecr := awsfake.NewECR(host, "pw")
+	fake, err := awsfake.Start("127.0.0.1:0", awsfake.Config{CreateDelay: 20 * time.Millisecond, DeleteDelay: 10 * time.Millisecond, EndpointURL: cl.URL,
+		Wrap: func(h http.Handler) http.Handler { return awsfake.WithECR(h, ecr) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	code, _, stderr := runCLI(t, "aws", "run", "builtin:serverless-vs-serverful", "--out", filepath.Join(t.TempDir(), "aws"), "--endpoint", fake.URL,
+		"--region", "us-east-1", "--yes", "--load-limit", "1s", "--poll", "20ms")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "image: "+host+"/deploybench@sha256:") || reg.Pushes() == 0 {
+		t.Errorf("no image pushed to %s (%d pushes):\n%s", host, reg.Pushes(), stderr)
+	}
+	if left := fake.Stacks(); len(left) != 0 {
+		t.Errorf("stacks left: %+v", left)
 	}
 }
