@@ -20,6 +20,10 @@
 // EndpointURL output is Config.EndpointURL: a real local server (see StartClassifier)
 // stands in for the load balancer or API a real stack would expose.
 //
+// Config.Wrap lets one endpoint serve more: cmd/awsfake wraps the fake with WithECR, so
+// the image step's ECR calls reach the fake ECR (ecr.go) whose credentials open the fake
+// registry (registry.go) a real Docker engine pushes to.
+//
 // Like the real services, the fake refuses unsigned requests (no Authorization header),
 // templates that are not JSON with a Resources section, missing template parameters, IAM
 // resources without CAPABILITY_IAM/CAPABILITY_NAMED_IAM, and duplicate stack names. It

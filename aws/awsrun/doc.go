@@ -12,7 +12,9 @@
 //     progress; each must reach CREATE_COMPLETE and expose an EndpointURL output.
 //  4. The scenario's load (package load) runs against each endpoint from this machine,
 //     streamed into a results directory (package results) marked Source "aws", so
-//     `deploybench report DIR` reads it like a local run.
+//     `deploybench report DIR` reads it like a local run. Each platform's events.jsonl
+//     keeps how long CloudFormation took to create each resource (boot_done for EC2
+//     instances, task_running for ECS services), which `calibrate --from` reads.
 //  5. CloudWatch is read back with GetMetricData (instances or tasks in service, CPU,
 //     ALB request count and target response time, Lambda concurrency, duration and init
 //     duration) into each platform's cloudwatch.json.
