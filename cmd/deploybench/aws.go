@@ -24,6 +24,7 @@ import (
 	"github.com/deploybench/deploybench/aws/awsrun"
 	"github.com/deploybench/deploybench/aws/ecrpush"
 	"github.com/deploybench/deploybench/aws/export"
+	"github.com/deploybench/deploybench/report"
 	"github.com/deploybench/deploybench/runtime/docker"
 	"github.com/deploybench/deploybench/scenario"
 )
@@ -276,7 +277,16 @@ func runAWS(cmd *cobra.Command, arg string, o awsRunOptions) error {
 	default:
 		return err
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "aws run %s: %d platforms measured, results in %s (deploybench report %s)\n", res.RunID, len(res.Run.Platforms), o.out, o.out)
+	// The same table, summary and HTML report as a local run.
+	l, files, err := report.Write(o.out)
+	if err != nil {
+		return err
+	}
+	w := cmd.OutOrStdout()
+	if err := report.Table(w, l.Run); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\naws run %s: %d platforms measured; report: %s; beside a local run: deploybench report LOCAL_DIR %s\n", res.RunID, len(res.Run.Platforms), files.HTML, o.out)
 	return nil
 }
 

@@ -50,7 +50,7 @@ func TestAWSRunAgainstFake(t *testing.T) {
 			t.Errorf("stderr lacks %q", want)
 		}
 	}
-	if !strings.Contains(stdout, "aws run cli1: 2 platforms measured") {
+	if !strings.Contains(stdout, "aws run cli1: 2 platforms measured") || !strings.Contains(stdout, "p95") {
 		t.Errorf("stdout %q", stdout)
 	}
 	if left := fake.Stacks(); len(left) != 0 {
