@@ -190,6 +190,13 @@ func (b *builder) logGroup(id string) {
 	b.add(id, cfn.TypeLogGroup, cfn.LogGroup{RetentionInDays: 1, Tags: b.tags()})
 }
 
+// archNote tells that ImageUri must run on arm64 when the platform does.
+func (b *builder) archNote(arch string) {
+	if arch == "arm64" {
+		b.note("arm64: ImageUri must be an arm64 (or multi-architecture) image")
+	}
+}
+
 // seconds converts a duration setting to whole seconds, rounding up so that a short
 // non-zero setting never becomes 0.
 func seconds(d interface{ Seconds() float64 }) int {

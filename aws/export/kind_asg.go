@@ -36,6 +36,7 @@ func buildASG(b *builder) error {
 	}
 	b.network()
 	b.amiParameter(instanceInfo(cfg.InstanceType).Arch, false)
+	b.archNote(instanceInfo(cfg.InstanceType).Arch)
 	b.instanceRole(false)
 	b.alb(cfg.LoadBalancer, cfg.FrontDoor, albTarget{targetType: "instance", port: hostPort})
 	spot := b.purchase(cfg.Purchase)

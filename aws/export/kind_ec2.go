@@ -27,6 +27,7 @@ func buildEC2(b *builder) error {
 	}
 	b.network()
 	b.amiParameter(instanceInfo(cfg.InstanceType).Arch, false)
+	b.archNote(instanceInfo(cfg.InstanceType).Arch)
 	b.instanceRole(false)
 	b.add(idInstanceSG, cfn.TypeSecurityGroup, cfn.SecurityGroup{
 		GroupDescription: "deploybench instance: HTTP from AllowedCidr only",

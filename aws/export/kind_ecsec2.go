@@ -38,6 +38,7 @@ func buildECSEC2(b *builder) error {
 	b.alb(cfg.LoadBalancer, cfg.FrontDoor, albTarget{targetType: "ip", port: cfn.Ref(ParamAppPort)})
 	info := instanceInfo(cfg.InstanceType)
 	b.amiParameter(info.Arch, true)
+	b.archNote(info.Arch)
 	b.instanceRole(true)
 	b.containerInstanceSG()
 	spot := b.purchase(cfg.Purchase)

@@ -37,6 +37,7 @@ func buildECSMI(b *builder) error {
 	if err != nil {
 		return err
 	}
+	b.archNote(cfg.Requirements.Arch)
 	if b.opts.ManagedInstances {
 		b.note(noteManagedInstancesProper)
 		b.buildManagedInstances(cfg, req)

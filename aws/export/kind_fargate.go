@@ -23,6 +23,7 @@ func buildFargate(b *builder) error {
 	b.cluster()
 	b.alb(cfg.LoadBalancer, cfg.FrontDoor, albTarget{targetType: "ip", port: cfn.Ref(ParamAppPort)})
 	b.taskDefinition(cfg.ServiceConfig, "FARGATE", cfg.Arch)
+	b.archNote(cfg.Arch)
 	spec := serviceSpec{launchType: "FARGATE", assignPublicIP: true}
 	if cfg.Spot {
 		const id = "ClusterCapacityProviders"

@@ -59,6 +59,7 @@ func buildLambda(b *builder) error {
 		fn.ReservedConcurrentExecutions = cfn.Int(cfg.ReservedConcurrency)
 	}
 	b.add(idFunction, cfn.TypeFunction, fn)
+	b.archNote(cfg.Arch)
 	b.t.Outputs[OutputLogGroup] = cfn.Output{Description: "The log group of the function (REPORT lines carry duration and init duration)", Value: cfn.Ref(idLogGroup)}
 	target := any(cfn.GetAtt(idFunction, "Arn"))
 	if cfg.ProvisionedConcurrency > 0 {

@@ -83,21 +83,24 @@ ECS Managed Instances proper instead.`,
 
 // exportIndex is DIR/index.json: what was written, for people and for scripts.
 type exportIndex struct {
-	Scenario    string             `json:"scenario"`
-	Format      string             `json:"format"`
-	RunID       string             `json:"run_id"`
-	AllowedCIDR string             `json:"allowed_cidr,omitempty"`
-	Parameters  []string           `json:"parameters"`
-	Stacks      []exportIndexStack `json:"stacks"`
+	Scenario    string `json:"scenario"`
+	Format      string `json:"format"`
+	RunID       string `json:"run_id"`
+	AllowedCIDR string `json:"allowed_cidr,omitempty"`
+	// Capabilities are what creating the stacks must acknowledge.
+	Capabilities []string           `json:"capabilities"`
+	Stacks       []exportIndexStack `json:"stacks"`
 }
 
 type exportIndexStack struct {
-	Platform  string   `json:"platform"`
-	Kind      string   `json:"kind"`
-	StackName string   `json:"stack_name"`
-	File      string   `json:"file"`
-	Resources int      `json:"resources"`
-	Notes     []string `json:"notes,omitempty"`
+	Platform  string `json:"platform"`
+	Kind      string `json:"kind"`
+	StackName string `json:"stack_name"`
+	File      string `json:"file"`
+	Resources int    `json:"resources"`
+	// Parameters are the template's parameter names (only those it uses).
+	Parameters []string `json:"parameters"`
+	Notes      []string `json:"notes,omitempty"`
 }
 
 // writeExport writes each template and the index, each through a temporary file renamed
@@ -110,7 +113,7 @@ func writeExport(cmd *cobra.Command, dir, scenarioName, runID, allowed string, s
 		runID = export.DefaultRunID
 	}
 	idx := exportIndex{Scenario: scenarioName, Format: "cloudformation", RunID: runID, AllowedCIDR: allowed,
-		Parameters: []string{export.ParamImageURI, export.ParamVpcID, export.ParamSubnetIDs, export.ParamAllowedCidr, export.ParamRunID, export.ParamAppPort}}
+		Capabilities: export.Capabilities}
 	w := cmd.OutOrStdout()
 	for _, st := range stacks {
 		b, err := st.Template.JSON()
@@ -123,7 +126,7 @@ func writeExport(cmd *cobra.Command, dir, scenarioName, runID, allowed string, s
 		}
 		n := len(st.Resources())
 		idx.Stacks = append(idx.Stacks, exportIndexStack{Platform: st.Platform, Kind: st.Kind, StackName: st.Name,
-			File: st.FileName(), Resources: n, Notes: st.Notes})
+			File: st.FileName(), Resources: n, Parameters: st.ParameterNames(), Notes: st.Notes})
 		fmt.Fprintf(w, "wrote %s  (%s, stack %s, %d resources)\n", path, st.Kind, st.Name, n)
 		for _, note := range st.Notes {
 			fmt.Fprintf(w, "  note: %s\n", note)

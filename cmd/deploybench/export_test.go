@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -54,6 +55,9 @@ func TestExportBuiltins(t *testing.T) {
 				}
 				if tpl.AWSTemplateFormatVersion == "" || len(tpl.Resources) != st.Resources || tpl.Outputs["EndpointURL"] == nil {
 					t.Errorf("%s: not a complete template", st.File)
+				}
+				if !slices.Contains(st.Parameters, "ImageUri") || !slices.Contains(st.Parameters, "RunId") {
+					t.Errorf("%s: index lists parameters %v", st.File, st.Parameters)
 				}
 				if !strings.Contains(stdout, filepath.Join(dir, st.File)) {
 					t.Errorf("stdout does not name %s:\n%s", st.File, stdout)
