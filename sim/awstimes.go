@@ -19,10 +19,12 @@ import (
 // the delay itself — a scenario's own value always wins. It returns one note per change
 // so that the run says what it used:
 //
-//   - ec2, asg, ecs-ec2: EC2 launch → boot becomes pending_delay and boot_delay, split in
-//     the defaults' proportion (21 s : 4 s);
-//   - fargate: task start less the provisioning delay is the image pull, which sets
-//     pull_throughput_mbps for the platform's image size;
+//   - ec2, asg, ecs-ec2: EC2 launch → running becomes pending_delay (the OS boot,
+//     boot_delay, is not in what CloudFormation measures and keeps its default);
+//   - fargate: the service's create → stable less the provisioning delay and the app's
+//     start-up is taken as the image pull, which sets pull_throughput_mbps for the
+//     platform's image size — a lower bound of the throughput, since the measured time
+//     also holds the first health checks;
 //   - lambda: the INIT duration less the app's own start-up (the calibration's
 //     startup_ms) becomes platform_init, so that a simulated cold start (platform init,
 //     then the app's start-up) lasts the INIT measured on AWS. The billed INIT stays the
@@ -42,14 +44,11 @@ func ApplyAWSTimes(s *scenario.Scenario, cal *calibration.Calibration) ([]string
 		}
 		switch sp.Kind {
 		case "ec2", "asg", "ecs-ec2":
-			if t.EC2LaunchMs <= 0 || hasSetting(&sp.Settings, "pending_delay") || hasSetting(&sp.Settings, "boot_delay") {
+			if t.EC2LaunchMs <= 0 || hasSetting(&sp.Settings, "pending_delay") {
 				continue
 			}
-			total := msDur(t.EC2LaunchMs)
-			share := float64(fleet.DefaultPendingDelay) / float64(fleet.DefaultPendingDelay+fleet.DefaultBootDelay)
-			pending := time.Duration(float64(total) * share).Round(time.Millisecond)
-			set("pending_delay", pending.String(), "EC2 launch measured on AWS")
-			set("boot_delay", (total - pending).String(), "EC2 launch measured on AWS")
+			pending := msDur(t.EC2LaunchMs).Round(time.Millisecond)
+			set("pending_delay", pending.String(), fmt.Sprintf("EC2 launch → running measured on AWS; boot_delay stays %s", bootDelay(&sp.Settings)))
 		case "fargate":
 			if t.TaskStartMs <= 0 || hasSetting(&sp.Settings, "pull_throughput_mbps") {
 				continue
@@ -69,9 +68,9 @@ func ApplyAWSTimes(s *scenario.Scenario, cal *calibration.Calibration) ([]string
 			if own.ProvisioningDelay <= 0 {
 				own.ProvisioningDelay = fargate.DefaultProvisioningDelay
 			}
-			pull := msDur(t.TaskStartMs) - own.ProvisioningDelay
+			pull := msDur(t.TaskStartMs) - own.ProvisioningDelay - cal.StartupTime()
 			if pull < time.Second {
-				notes = append(notes, fmt.Sprintf("%s: task start measured on AWS (%s) is within the provisioning delay (%s); pull unchanged",
+				notes = append(notes, fmt.Sprintf("%s: task start measured on AWS (%s) is within the provisioning delay (%s) and the app's start-up; pull unchanged",
 					sp.Name, msDur(t.TaskStartMs), own.ProvisioningDelay))
 				continue
 			}
@@ -91,6 +90,20 @@ func ApplyAWSTimes(s *scenario.Scenario, cal *calibration.Calibration) ([]string
 
 // msDur converts milliseconds to a duration.
 func msDur(v float64) time.Duration { return time.Duration(v * float64(time.Millisecond)) }
+
+// bootDelay is the boot_delay a platform's settings give, or the default.
+func bootDelay(n *yaml.Node) time.Duration {
+	var own struct {
+		BootDelay time.Duration `yaml:"boot_delay"`
+	}
+	if n.Kind != 0 {
+		_ = n.Decode(&own)
+	}
+	if own.BootDelay <= 0 {
+		return fleet.DefaultBootDelay
+	}
+	return own.BootDelay
+}
 
 // hasSetting reports whether a platform's settings mapping has key.
 func hasSetting(n *yaml.Node, key string) bool {

@@ -33,8 +33,8 @@ warm-up) with the load generator, and reads its CPU and memory from the backend.
 it writes feeds 'deploybench simulate --calibration'.
 
 With --from AWS_DIR (a results directory of 'deploybench aws run') nothing is started:
-the EC2 launch, ECS task start and Lambda cold-start (INIT) times measured on AWS are
-read from its events and CloudWatch series and written, beside the app's own
+the EC2 launch → running, ECS service create → stable and Lambda cold-start (INIT)
+times measured on AWS are read from its events and CloudWatch series and written, beside the app's own
 measurements (--base FILE, or the built-in calibration of --app), into the calibration
 file. The simulator then uses them for every platform whose scenario sets no delay of
 its own, and says so.`,
@@ -156,7 +156,7 @@ func calibrateFromAWS(cmd *cobra.Command, dir, base, app, command, out string) e
 		name string
 		ms   float64
 		n    int
-	}{{"EC2 launch → boot", times.EC2LaunchMs, times.EC2LaunchSamples}, {"ECS task start", times.TaskStartMs, times.TaskStartSamples},
+	}{{"EC2 launch → running", times.EC2LaunchMs, times.EC2LaunchSamples}, {"ECS service → stable", times.TaskStartMs, times.TaskStartSamples},
 		{"Lambda cold start (INIT)", times.ColdStartMs, times.ColdStartSamples}} {
 		if m.n > 0 {
 			fmt.Fprintf(w, "  %-26s %8.0f ms  (median of %d)\n", m.name, m.ms, m.n)

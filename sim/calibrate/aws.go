@@ -20,8 +20,8 @@ import (
 // write the same), so an AWS run that records its instances', tasks' and environments'
 // lifecycle in events.jsonl is read like any other results directory.
 const (
-	eventBootDone    = "boot_done"         // detail "launch→boot 25.3s"
-	eventTaskRunning = "task_running"      // detail "PROVISIONING→RUNNING 41s"
+	eventBootDone    = "boot_done"         // detail "… 25.3s": an AWS run's launch → running
+	eventTaskRunning = "task_running"      // detail "… 41s": an AWS run's service create → stable
 	eventColdStart   = "cold_start"        // detail "init 812ms"
 	eventProvReady   = "provisioned_ready" // detail "init 812ms" (provisioned concurrency)
 )
@@ -43,8 +43,8 @@ type cloudWatchFile struct {
 }
 
 // FromAWS reads the results directory of `deploybench aws run` and returns the start-up
-// times measured there: EC2 launch → boot from boot_done events, ECS task start from
-// task_running events, Lambda INIT from cold_start events or, when the run recorded none,
+// times measured there: EC2 launch → running from boot_done events, an ECS service's
+// create → stable from task_running events (both timed by CloudFormation), Lambda INIT from cold_start events or, when the run recorded none,
 // from the Lambda Insights init_duration datapoints of cloudwatch.json. Notes say what
 // was not found and why, so a user knows which defaults stay in force.
 func FromAWS(dir string) (*calibration.AWSTimes, []string, error) {

@@ -12,12 +12,14 @@ import (
 type AWSTimes struct {
 	// From names the run measured: scenario, region and start time.
 	From string `json:"from"`
-	// EC2LaunchMs is an EC2 instance's launch → OS booted (RunInstances until the app can
-	// start), the median over EC2LaunchSamples instances.
+	// EC2LaunchMs is an EC2 instance's launch → running (RunInstances until the instance
+	// runs, before its OS has booted: what CloudFormation's CREATE_COMPLETE of an
+	// instance measures), the median over EC2LaunchSamples instances.
 	EC2LaunchMs      float64 `json:"ec2_launch_ms,omitempty"`
 	EC2LaunchSamples int     `json:"ec2_launch_samples,omitempty"`
-	// TaskStartMs is an ECS task's PROVISIONING → RUNNING (provisioning and image pull),
-	// the median over TaskStartSamples tasks.
+	// TaskStartMs is an ECS service's create → stable as CloudFormation measures it
+	// (placement, provisioning, image pull, the app's start and the first health checks):
+	// an upper bound of a task's start, the median over TaskStartSamples services.
 	TaskStartMs      float64 `json:"task_start_ms,omitempty"`
 	TaskStartSamples int     `json:"task_start_samples,omitempty"`
 	// ColdStartMs is a Lambda execution environment's INIT duration, the median over
