@@ -58,6 +58,7 @@ type entry struct {
 	cancel context.CancelFunc
 
 	stats *targetCounters
+	seq   int // registration number (Ticket.Seq)
 }
 
 // Balancer is the ALB decision logic: target registry, health state machine, routing.
@@ -74,6 +75,7 @@ type Balancer struct {
 	targets  []*entry // registered targets (including draining) in registration order
 	byID     map[string]*entry
 	routable []*entry // targets Pick may choose, rebuilt on every state change
+	regs     int      // registrations so far: the next entry's seq
 	failOpen bool
 	next     uint64 // round-robin cursor
 	rng      *rand.Rand
@@ -142,7 +144,8 @@ func (b *Balancer) Register(t Target) error {
 		b.mu.Unlock()
 		return fmt.Errorf("%w: %s", ErrDuplicateTarget, t.ID)
 	}
-	e := &entry{t: t, state: Initial, reason: ReasonRegistrationInProgress, stats: b.stats.get(t)}
+	e := &entry{t: t, state: Initial, reason: ReasonRegistrationInProgress, stats: b.stats.get(t), seq: b.regs}
+	b.regs++
 	e.ctx, e.cancel = context.WithCancel(context.Background())
 	b.targets = append(b.targets, e)
 	b.byID[t.ID] = e

@@ -2,6 +2,7 @@ package lb
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/deploybench/deploybench/platform"
@@ -67,7 +68,17 @@ func (s LCUSample) LCU(rulesPerRequest int) float64 {
 // concurrent use.
 type LCURecorder struct {
 	clock  platform.Clock
+	nanos  NanoClock // clock, when it can tell its time as an integer
 	period time.Duration
+	base   time.Time // the first period's start: end is kept as an offset from it
+	base0  int64     // base as nanos' reading
+
+	// Request, the one input counted on every request, takes no lock while the current
+	// period lasts: it compares now with end (the current period's end as an offset from
+	// base) and adds to reqs, which the locked paths fold into the samples before they
+	// read them or close a period.
+	end  atomic.Int64
+	reqs atomic.Int64
 
 	mu      sync.Mutex
 	cur     LCUSample
@@ -76,18 +87,43 @@ type LCURecorder struct {
 	total   LCUSample // cumulative since creation
 }
 
+// NanoClock is a platform.Clock that can also tell its time as an integer: Nanos is the
+// nanoseconds since a fixed origin, consistent with Now (Now equals the origin plus
+// Nanos). The simulator's engine is one; the recorder's per-request path then skips
+// time.Time arithmetic.
+type NanoClock interface {
+	Nanos() int64
+}
+
 // NewLCURecorder returns a recorder with periods of the given length (0: one minute).
 func NewLCURecorder(clock platform.Clock, period time.Duration) *LCURecorder {
 	if period <= 0 {
 		period = DefaultLCUPeriod
 	}
-	r := &LCURecorder{clock: clock, period: period}
-	r.cur = LCUSample{Start: clock.Now(), Period: period}
+	now := clock.Now()
+	r := &LCURecorder{clock: clock, period: period, base: now}
+	if nc, ok := clock.(NanoClock); ok {
+		r.nanos, r.base0 = nc, nc.Nanos()
+	}
+	r.cur = LCUSample{Start: now, Period: period}
+	r.end.Store(int64(period))
 	return r
+}
+
+// foldLocked adds the requests Request counted without the lock to the current period.
+func (r *LCURecorder) foldLocked() {
+	if n := r.reqs.Swap(0); n != 0 {
+		r.cur.Requests += n
+		r.total.Requests += n
+	}
 }
 
 // rollLocked closes every period that ended before now.
 func (r *LCURecorder) rollLocked(now time.Time) {
+	if now.Before(r.cur.Start.Add(r.period)) {
+		return
+	}
+	r.foldLocked()
 	for !now.Before(r.cur.Start.Add(r.period)) {
 		if r.cur != (LCUSample{Start: r.cur.Start, Period: r.period}) {
 			r.samples = append(r.samples, r.cur)
@@ -99,6 +135,7 @@ func (r *LCURecorder) rollLocked(now time.Time) {
 		}
 		r.cur = LCUSample{Start: next, Period: r.period, ActiveConnectionsPeak: r.active}
 	}
+	r.end.Store(int64(r.cur.Start.Add(r.period).Sub(r.base)))
 }
 
 func (r *LCURecorder) update(f func(s *LCUSample)) {
@@ -131,8 +168,28 @@ func (r *LCURecorder) ConnClosed() {
 	}
 }
 
-// Request records one request received.
-func (r *LCURecorder) Request() { r.update(func(s *LCUSample) { s.Requests++ }) }
+// Request records one request received. It runs on every request, so while the current
+// period lasts it only reads the clock and adds to an atomic counter; the first request
+// past the period's end closes it under the lock. Under concurrent use a request that
+// races with the close may count in the next period, as it may with a lock too (the
+// lock's order need not be the clock's).
+func (r *LCURecorder) Request() {
+	var el time.Duration
+	if r.nanos != nil {
+		el = time.Duration(r.nanos.Nanos() - r.base0)
+	} else {
+		el = r.clock.Now().Sub(r.base)
+	}
+	if el < time.Duration(r.end.Load()) {
+		r.reqs.Add(1)
+		return
+	}
+	r.mu.Lock()
+	r.rollLocked(r.clock.Now())
+	r.cur.Requests++
+	r.total.Requests++
+	r.mu.Unlock()
+}
 
 // Bytes records processed bytes.
 func (r *LCURecorder) Bytes(n int64) {
@@ -146,6 +203,7 @@ func (r *LCURecorder) Bytes(n int64) {
 func (r *LCURecorder) Totals() LCUSample {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.foldLocked()
 	t := r.total
 	t.Start = r.clock.Now()
 	return t
@@ -165,6 +223,7 @@ func (r *LCURecorder) Samples() []LCUSample {
 	defer r.mu.Unlock()
 	now := r.clock.Now()
 	r.rollLocked(now)
+	r.foldLocked()
 	out := append([]LCUSample(nil), r.samples...)
 	cur := r.cur
 	cur.Period = now.Sub(cur.Start)

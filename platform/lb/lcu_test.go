@@ -41,3 +41,56 @@ func TestLCURecorder(t *testing.T) {
 		t.Errorf("LCU = %v, want ≈0.00133 (new connections dominate)", lcu)
 	}
 }
+
+// nanoClock is the fake clock with an integer reading, as the simulator's engine has.
+type nanoClock struct {
+	*clocktest.Clock
+	origin time.Time
+}
+
+func (c nanoClock) Nanos() int64 { return int64(c.Now().Sub(c.origin)) }
+
+func TestLCURequestsPerPeriod(t *testing.T) {
+	plain := clocktest.New(t0)
+	withNanos := clocktest.New(t0)
+	for _, tc := range []struct {
+		name  string
+		clock interface {
+			Advance(time.Duration)
+		}
+		r *LCURecorder
+	}{
+		{"time.Time clock", plain, NewLCURecorder(plain, time.Minute)},
+		{"NanoClock", withNanos, NewLCURecorder(nanoClock{withNanos, t0.Add(-time.Hour)}, time.Minute)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, c := tc.r, tc.clock
+			for i := 0; i < 3; i++ {
+				r.Request()
+			}
+			c.Advance(59 * time.Second)
+			r.Request() // still the first minute
+			c.Advance(time.Second)
+			r.Request() // the second minute's first instant
+			if tot := r.Totals(); tot.Requests != 5 {
+				t.Errorf("totals %d requests, want 5", tot.Requests)
+			}
+			c.Advance(3 * time.Hour) // idle, nothing open: skipped
+			r.Request()
+			r.Request()
+			got := r.Samples()
+			want := []int64{4, 1, 2}
+			if len(got) != len(want) {
+				t.Fatalf("%d samples %+v, want %d", len(got), got, len(want))
+			}
+			for i, s := range got {
+				if s.Requests != want[i] {
+					t.Errorf("sample %d: %d requests, want %d", i, s.Requests, want[i])
+				}
+			}
+			if start := got[2].Start; !start.Equal(t0.Add(3*time.Hour + time.Minute)) {
+				t.Errorf("current period starts at %v, want 3h01m", start.Sub(t0))
+			}
+		})
+	}
+}

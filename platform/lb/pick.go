@@ -17,20 +17,22 @@ func (b *Balancer) Pick() (Target, bool) {
 func (b *Balancer) pickEntry() *entry {
 	b.lcu.Request()
 	b.mu.Lock()
-	defer b.mu.Unlock()
 	if b.closed {
 		b.stats.rejected()
+		b.mu.Unlock()
 		return nil
 	}
 	i := b.chooseLocked()
 	if i < 0 {
 		b.stats.rejected()
+		b.mu.Unlock()
 		return nil
 	}
 	e := b.routable[i]
 	e.inflight++
 	e.stats.Requests++
 	b.stats.picked()
+	b.mu.Unlock()
 	return e
 }
 
@@ -103,16 +105,21 @@ func (b *Balancer) Release(t Target) {
 // Complete is Release that also records how the request ended, for Stats.
 func (b *Balancer) Complete(t Target, o Outcome) {
 	b.mu.Lock()
-	e := b.byID[t.ID]
-	b.mu.Unlock()
-	if e != nil {
-		b.completeEntry(e, o)
+	if e := b.byID[t.ID]; e != nil {
+		b.completeLocked(e, o)
+		return
 	}
+	b.mu.Unlock()
 }
 
 // completeEntry releases e and records o.
 func (b *Balancer) completeEntry(e *entry, o Outcome) {
 	b.mu.Lock()
+	b.completeLocked(e, o)
+}
+
+// completeLocked is completeEntry with b.mu held; it releases the lock.
+func (b *Balancer) completeLocked(e *entry, o Outcome) {
 	if e.inflight > 0 {
 		e.inflight--
 		b.stats.released()
