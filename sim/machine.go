@@ -60,8 +60,9 @@ type Machine struct {
 	d    *Driver
 	spec fleet.MachineSpec
 	hid  int32
-	// Target is the load balancer target this machine is, set by the router.
-	Target lb.Target
+	// ticket is the load balancer's hold on the machine's registration, from the last
+	// request routed to it (set by the router, which finishes requests with it).
+	ticket lb.Ticket
 	// env is the Lambda environment this machine is while it serves a request, and
 	// envAt when the request reached it (set by the router).
 	env   *lambda.Env

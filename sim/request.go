@@ -26,6 +26,7 @@ type router struct {
 	maxIn   int
 	hid     int32
 
+	bySeq  []*Machine   // the machine of each balancer registration (lb.Ticket.Seq)
 	direct *Machine     // EC2: the instance's own address
 	lam    *lambdaRoute // Lambda: API Gateway and the function's pool
 
@@ -58,16 +59,16 @@ func (r *router) drawLatency() float64 {
 // target returns the machine a new request goes to, or nil (503).
 func (r *router) target() *Machine {
 	if r.bal != nil {
-		t, ok := r.bal.Pick()
+		t, ok := r.bal.Take()
 		if !ok {
 			return nil
 		}
-		m := r.drv.byID[t.ID]
+		m := r.machineOf(t)
 		if m == nil {
-			r.bal.Release(t)
+			r.bal.Finish(t, lb.Outcome{})
 			return nil
 		}
-		m.Target = t
+		m.ticket = t
 		return m
 	}
 	if r.direct != nil && r.direct.ready && !r.direct.stopped.Load() {
@@ -81,6 +82,24 @@ func (r *router) target() *Machine {
 		}
 	}
 	return nil
+}
+
+// machineOf returns the machine the balancer's ticket routes to, or nil. Registrations
+// are numbered, so after a target's first request it is a slice index, not a lookup of
+// its ID.
+func (r *router) machineOf(t lb.Ticket) *Machine {
+	seq := t.Seq()
+	if seq < len(r.bySeq) && r.bySeq[seq] != nil {
+		return r.bySeq[seq]
+	}
+	m := r.drv.byID[t.Target().ID]
+	if m != nil {
+		for len(r.bySeq) <= seq {
+			r.bySeq = append(r.bySeq, nil)
+		}
+		r.bySeq[seq] = m
+	}
+	return m
 }
 
 // send routes one request now; tag goes back to the source when it ends.
@@ -142,7 +161,7 @@ func (r *router) Done(m *Machine, arrived int64, tag int32) {
 		r.win.Record(lat)
 	}
 	if r.bal != nil {
-		r.bal.Release(m.Target)
+		r.bal.Finish(m.ticket, lb.Outcome{})
 	}
 	if tag >= 0 {
 		r.src.Completed(tag)

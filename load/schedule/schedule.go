@@ -135,15 +135,20 @@ func (s *Schedule) invert(x float64, seg *int) (time.Duration, bool) {
 	// Solve From·t + a·t² = r for t ≥ 0 with a = slope/2, in the form that stays stable
 	// when a is 0 or negative: t = 2r / (From + sqrt(From² + 4·a·r)).
 	r := x - s.cum[*seg]
-	a := slope(g) / 2
-	disc := g.From*g.From + 4*a*r
-	if disc < 0 {
-		disc = 0
-	}
-	den := g.From + math.Sqrt(disc)
 	t := 0.0
-	if den > 0 {
-		t = 2 * r / den
+	if g.From == g.To && g.From > 0 {
+		// A constant rate: the same formula reduces to r/From, bit for bit (sqrt(From²)
+		// is exactly From in binary floating point), without the square root.
+		t = r / g.From
+	} else {
+		a := slope(g) / 2
+		disc := g.From*g.From + 4*a*r
+		if disc < 0 {
+			disc = 0
+		}
+		if den := g.From + math.Sqrt(disc); den > 0 {
+			t = 2 * r / den
+		}
 	}
 	off := start + time.Duration(t*float64(time.Second))
 	if end := start + g.Duration; off > end {
