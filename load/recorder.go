@@ -8,6 +8,7 @@ import (
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 
 	"github.com/deploybench/deploybench/load/request"
+	"github.com/deploybench/deploybench/load/result"
 )
 
 // sample is one finished request.
@@ -50,16 +51,20 @@ type recorder struct {
 	win                     *hdrhistogram.Histogram
 	winReq, winErr, winDrop int64
 	winLag                  time.Duration
-	windows                 []Window
-	onWindow                func(Window)
-	inFlight                func() int64
+	// steady is latency over the windows that were not host stalls (result.Stalled).
+	steady       *hdrhistogram.Histogram
+	prevStalled  bool
+	stallWindows int
+	windows      []Window
+	onWindow     func(Window)
+	inFlight     func() int64
 }
 
 func newRecorder(start time.Time, stages []*stageRec, inFlight func() int64, onWindow func(Window)) *recorder {
 	for _, s := range stages {
 		s.hist = newHist()
 	}
-	return &recorder{start: start, latency: newHist(), service: newHist(), delay: newHist(), win: newHist(),
+	return &recorder{start: start, latency: newHist(), service: newHist(), delay: newHist(), win: newHist(), steady: newHist(),
 		stages: stages, inFlight: inFlight, onWindow: onWindow}
 }
 
@@ -135,6 +140,14 @@ func (r *recorder) rotate(end time.Duration) Window {
 		w.Rate = round3(float64(w.Requests) / length)
 	}
 	r.windows = append(r.windows, w)
+	// The same rule as result.Stalled, decided as each window closes.
+	stalled := r.winLag > result.StallLag
+	if stalled || r.prevStalled {
+		r.stallWindows++
+	} else {
+		r.steady.Merge(r.win)
+	}
+	r.prevStalled = stalled
 	r.win.Reset()
 	r.winReq, r.winErr, r.winDrop, r.winStart, r.winLag = 0, 0, 0, end, 0
 	r.mu.Unlock()
@@ -154,11 +167,16 @@ func (r *recorder) result(load, elapsed time.Duration, scheduled float64) *Resul
 		Started: r.start.UTC(), DurationS: round3(load.Seconds()), ElapsedS: round3(elapsed.Seconds()),
 		Requests: r.requests, Errors: r.errors, Dropped: r.dropped, Canceled: r.canceled, Bytes: r.bytes,
 		Latency: summarize(r.latency), ServiceLatency: summarize(r.service), SendDelay: summarize(r.delay),
-		Outcomes: map[string]int64{}, Windows: r.windows, Stages: []StageResult{},
+		StallWindows: r.stallWindows,
+		Outcomes:     map[string]int64{}, Windows: r.windows, Stages: []StageResult{},
 		Histogram: encodeHist(r.latency),
 	}
 	if res.Windows == nil {
 		res.Windows = []Window{}
+	}
+	if r.stallWindows > 0 {
+		l := summarize(r.steady)
+		res.LatencySteady = &l
 	}
 	for o, n := range r.outcomes {
 		res.Outcomes[request.Outcome(o).String()] = n

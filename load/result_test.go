@@ -34,7 +34,7 @@ func fixedResult() *Result {
 			stage = 1
 		}
 		sent := intended.Add(time.Millisecond)
-		if i == 249 { // the generator was starved for 40 ms
+		if i == 149 { // the generator was starved for 40 ms
 			sent = intended.Add(40 * time.Millisecond)
 		}
 		rec.record(sample{intended: intended, sent: sent, done: intended.Add(lat), outcome: outcomes[i%len(outcomes)], bytes: 100, stage: stage})
@@ -56,8 +56,19 @@ func TestWindowSendLag(t *testing.T) {
 	for _, w := range res.Windows {
 		got = append(got, w.SendLagMaxMs)
 	}
-	if want := []float64{1, 1, 40, 1}; !slices.Equal(got, want) {
+	if want := []float64{1, 40, 1, 1}; !slices.Equal(got, want) {
 		t.Errorf("send lag per window %v ms, want %v", got, want)
+	}
+	// The stalled window and the one after it are left out of the steady latency: the
+	// 900 ms request (window 1) is in neither the steady p99.9 nor its max.
+	if want := []bool{false, true, true, false}; !slices.Equal(Stalled(res.Windows), want) {
+		t.Errorf("Stalled %v, want %v", Stalled(res.Windows), want)
+	}
+	if res.StallWindows != 2 || res.LatencySteady == nil {
+		t.Fatalf("stall windows %d, steady latency %v; want 2 and a summary", res.StallWindows, res.LatencySteady)
+	}
+	if s := res.LatencySteady; s.Max >= 100 || s.P50 != res.Windows[0].Latency.P50 {
+		t.Errorf("steady latency %+v: want windows 0 and 3 only (max 59 ms, p50 %v)", s, res.Windows[0].Latency.P50)
 	}
 }
 

@@ -32,3 +32,9 @@ func ReadJSON(r io.Reader) (*Result, error) { return result.ReadJSON(r) }
 
 // DecodeHistogram reads a histogram written in Result.Histogram (microseconds).
 func DecodeHistogram(s string) (*hdrhistogram.Histogram, error) { return result.DecodeHistogram(s) }
+
+// StallLag is the send lag that marks a window as a host stall (see result.StallLag).
+const StallLag = result.StallLag
+
+// Stalled reports which windows Result.LatencySteady leaves out (see result.Stalled).
+func Stalled(ws []Window) []bool { return result.Stalled(ws) }

@@ -63,6 +63,12 @@ type Platform struct {
 	ErrorRate float64 `json:"error_rate"`
 	// Latency percentiles in milliseconds over the whole run.
 	LatencyMs Percentiles `json:"latency_ms"`
+	// StallSeconds counts the seconds left out of LatencySteadyMs as host stalls (the
+	// load generator itself was starved: see load.Stalled); LatencySteadyMs, set when
+	// there were any, is the latency over the other seconds. A simulation validated
+	// against a live run leaves out the live run's stall seconds too.
+	StallSeconds    int          `json:"stall_seconds,omitempty"`
+	LatencySteadyMs *Percentiles `json:"latency_steady_ms,omitempty"`
 	// RateAchieved is the mean achieved request rate (req/s).
 	RateAchieved float64 `json:"rate_achieved"`
 

@@ -198,6 +198,11 @@ func runPlatform(ctx context.Context, s *scenario.Scenario, o Options, dir *resu
 			pr.ErrorRate = float64(res.Errors) / float64(res.Requests)
 		}
 		pr.LatencyMs = results.Percentiles{P50: round(res.P50, 3), P90: round(res.P90, 3), P95: round(res.P95, 3), P99: round(res.P99, 3), Max: round(res.Max, 3)}
+		if raw := res.raw; raw != nil && raw.LatencySteady != nil {
+			l := raw.LatencySteady
+			pr.StallSeconds = raw.StallWindows
+			pr.LatencySteadyMs = &results.Percentiles{P50: round(l.P50, 3), P90: round(l.P90, 3), P95: round(l.P95, 3), P99: round(l.P99, 3), Max: round(l.Max, 3)}
+		}
 		pr.RateAchieved = round(res.Rate, 3)
 		pr.ColdStarts = coldStarts(usage) - coldBefore
 		pr.ScaleOutSeconds = round(tl.scaleOut(), 2)

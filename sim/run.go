@@ -65,6 +65,11 @@ type Options struct {
 	Log io.Writer
 	// Catalog prices the run; nil means the embedded catalog.
 	Catalog *pricing.Catalog
+	// LeaveOut, by platform name, marks the seconds of the load (window i is second
+	// [i, i+1)) that a live run being validated against lost to host stalls
+	// (load.Stalled): they are left out of the platform's LatencySteadyMs, as the live
+	// run left them out of its own, so the two compare the same seconds.
+	LeaveOut map[string][]bool
 }
 
 // ErrBadInput marks errors caused by the scenario, the flags or the calibration.
@@ -365,6 +370,9 @@ func simulatePlatform(ctx context.Context, s *scenario.Scenario, o Options, dir 
 	}
 	prog := newProgress(o.Progress, sp.Name, w.horizon, eng)
 	cost := 0.0
+	leave := o.LeaveOut[sp.Name]
+	var steady engine.Hist
+	stalls := 0
 	step := int64(w.step)
 	end := t0 + int64(w.horizon)
 	for k := int64(1); ; k++ {
@@ -388,6 +396,11 @@ func simulatePlatform(ctx context.Context, s *scenario.Scenario, o Options, dir 
 		_ = pw.AddPoint(results.Point{T: round(t, 3), Requests: r.winReqs, Errors: r.winErrs,
 			P50: round(r.win.Quantile(0.5)/1e6, 3), P95: round(r.win.Quantile(0.95)/1e6, 3), P99: round(r.win.Quantile(0.99)/1e6, 3),
 			Capacity: st.InService, Pending: st.Pending, CPU: round(st.CPU, 2), CostSoFar: round(cost, 6)})
+		if i := int(k - 1); i < len(leave) && leave[i] {
+			stalls++
+		} else if len(leave) > 0 {
+			steady.Merge(&r.win)
+		}
 		r.winReqs, r.winErrs = 0, 0
 		r.win.Reset()
 		prog.update(at-t0, st)
@@ -427,6 +440,11 @@ func simulatePlatform(ctx context.Context, s *scenario.Scenario, o Options, dir 
 	h := &r.total
 	pr.LatencyMs = results.Percentiles{P50: round(h.Quantile(0.5)/1e6, 3), P90: round(h.Quantile(0.9)/1e6, 3),
 		P95: round(h.Quantile(0.95)/1e6, 3), P99: round(h.Quantile(0.99)/1e6, 3), Max: round(float64(h.Max())/1e6, 3)}
+	if stalls > 0 {
+		pr.StallSeconds = stalls
+		pr.LatencySteadyMs = &results.Percentiles{P50: round(steady.Quantile(0.5)/1e6, 3), P90: round(steady.Quantile(0.9)/1e6, 3),
+			P95: round(steady.Quantile(0.95)/1e6, 3), P99: round(steady.Quantile(0.99)/1e6, 3), Max: round(float64(steady.Max())/1e6, 3)}
+	}
 	if span := float64(r.lastSend-r.firstSend) / 1e9; span > 0 {
 		pr.RateAchieved = round(float64(r.reqs)/span, 3)
 	}

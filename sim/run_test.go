@@ -120,3 +120,24 @@ func TestSimulateBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestSimulateLeavesOutStallSeconds: seconds a live run lost to host stalls are left out
+// of the simulation's steady latency, and only those.
+func TestSimulateLeavesOutStallSeconds(t *testing.T) {
+	s, raw := readScenario(t, "asg.yaml")
+	leave := make([]bool, 10)
+	leave[3], leave[4] = true, true
+	run, _ := simulate(t, s, raw, Options{LeaveOut: map[string][]bool{"asg": leave}})
+	for _, p := range run.Platforms {
+		switch p.Name {
+		case "asg":
+			if p.StallSeconds != 2 || p.LatencySteadyMs == nil || !(p.LatencySteadyMs.P50 > 0) {
+				t.Errorf("asg: %d stall seconds, steady %v; want 2 and a latency", p.StallSeconds, p.LatencySteadyMs)
+			}
+		default:
+			if p.StallSeconds != 0 || p.LatencySteadyMs != nil {
+				t.Errorf("%s had no seconds to leave out, yet %d, %v", p.Name, p.StallSeconds, p.LatencySteadyMs)
+			}
+		}
+	}
+}

@@ -72,6 +72,13 @@ scenario and prints the side-by-side table (exit 3 when outside the tolerances).
 					fmt.Fprintln(cmd.ErrOrStderr(), "calibration from AWS:", n)
 				}
 			}
+			if validate != "" {
+				// The simulation reports its latency over the seconds the live run kept
+				// (those that were not host stalls), so the two compare like with like.
+				if o.LeaveOut, err = simvalidate.LeaveOut(validate); err != nil {
+					return asUsage(err)
+				}
+			}
 			if out == "" {
 				out = filepath.Join("out", s.Name+"-simulated")
 			}

@@ -61,12 +61,17 @@ type Result struct {
 	// (open model and batches): the client's own share of Latency. It stays below about
 	// a millisecond on a healthy machine, because Go's timers wake with millisecond
 	// granularity; much more means the machine running the load is overloaded.
-	SendDelay   Latency          `json:"send_delay_ms"`
-	Outcomes    map[string]int64 `json:"outcomes"`
-	Bytes       int64            `json:"bytes"`
-	MaxInFlight int64            `json:"max_in_flight"`
-	Stages      []StageResult    `json:"stages"`
-	Windows     []Window         `json:"windows"`
+	SendDelay Latency `json:"send_delay_ms"`
+	// StallWindows counts the windows that were host stalls (see Stalled), and
+	// LatencySteady, set when there were any, is Latency over the other windows: what
+	// the service did while the machine running it and the load was not starved.
+	StallWindows  int              `json:"stall_windows,omitempty"`
+	LatencySteady *Latency         `json:"latency_steady_ms,omitempty"`
+	Outcomes      map[string]int64 `json:"outcomes"`
+	Bytes         int64            `json:"bytes"`
+	MaxInFlight   int64            `json:"max_in_flight"`
+	Stages        []StageResult    `json:"stages"`
+	Windows       []Window         `json:"windows"`
 	// Histogram is the overall Latency histogram in microseconds, HdrHistogram V2
 	// compressed base64 (see DecodeHistogram), for exact merging across runs.
 	Histogram string `json:"histogram,omitempty"`
@@ -105,6 +110,29 @@ type Window struct {
 	// which on a shared host marks seconds whose latencies say more about the host than
 	// about the service.
 	SendLagMaxMs float64 `json:"send_lag_max_ms,omitempty"`
+}
+
+// StallLag is the send lag that marks a window as a host stall: the generator sent some
+// request of it this much later than its schedule said, so the machine itself was short
+// of CPU (a shared host's other work), not only the service under test. A healthy
+// generator is late by well under a millisecond.
+const StallLag = 20 * time.Millisecond
+
+// Stalled reports, for each window, whether it is left out of LatencySteady: a window
+// whose send lag exceeds StallLag, and the window after it, which serves the backlog
+// the stall left.
+func Stalled(ws []Window) []bool {
+	out := make([]bool, len(ws))
+	lim := float64(StallLag) / float64(time.Millisecond)
+	for i, w := range ws {
+		if w.SendLagMaxMs > lim {
+			out[i] = true
+			if i+1 < len(out) {
+				out[i+1] = true
+			}
+		}
+	}
+	return out
 }
 
 // WriteJSON writes r as indented JSON.

@@ -9,6 +9,7 @@ import (
 	"math"
 	"text/tabwriter"
 
+	"github.com/deploybench/deploybench/load"
 	"github.com/deploybench/deploybench/results"
 )
 
@@ -33,10 +34,11 @@ type Row struct {
 	LiveReqs, SimReqs int64
 	LivePeak, SimPeak int
 	Missing           string // why the platform could not be compared
-	// Stalled is how many live seconds were host stalls (see StallLagMs), left out of
-	// the latency comparison together with the seconds after them; Seconds is how many
-	// the live timeline has. With stalls, Clean* are the p50 and p95 of the other
-	// seconds, live and simulated (see windowQuantile), and the verdict uses them.
+	// Stalled is how many live seconds were left out of the latency comparison as host
+	// stalls (load.Stalled); Seconds is how many the live timeline has. With stalls,
+	// Clean* are the p50 and p95 over the other seconds, live and simulated (the
+	// simulation leaves out the same seconds: sim.Options.LeaveOut), and the verdict
+	// uses them.
 	Stalled, Seconds          int
 	CleanLiveP50, CleanSimP50 float64
 	CleanLiveP95, CleanSimP95 float64
@@ -118,21 +120,17 @@ func Compare(liveDir, simDir string) (*Validation, error) {
 		}
 		if sp != nil {
 			row.SimP50, row.SimP95, row.SimCost, row.SimReqs, row.SimPeak = sp.LatencyMs.P50, sp.LatencyMs.P95, sp.RunCost, sp.Requests, sp.PeakCapacity
-			lt, st := live.Timelines[lp.Name], simd.Timelines[lp.Name]
-			row.CapacityWithinOne = capacityAgreement(lt, st)
-			skip, err := stalledSeconds(liveDir, lp.Name)
-			if err != nil {
-				return nil, fmt.Errorf("--validate: %s load.json: %w", lp.Name, err)
-			}
+			lt := live.Timelines[lp.Name]
+			row.CapacityWithinOne = capacityAgreement(lt, simd.Timelines[lp.Name])
 			row.Seconds = len(lt)
-			for i := range lt {
-				if skip[i] {
-					row.Stalled++
+			if ls := lp.LatencySteadyMs; ls != nil && lp.StallSeconds > 0 {
+				row.Stalled = lp.StallSeconds
+				row.CleanLiveP50, row.CleanLiveP95 = ls.P50, ls.P95
+				if ss := sp.LatencySteadyMs; ss != nil && row.Missing == "" {
+					row.CleanSimP50, row.CleanSimP95 = ss.P50, ss.P95
+				} else if row.Missing == "" {
+					row.Missing = "simulated without the live run's stall seconds (simulate --validate LIVE_DIR leaves them out)"
 				}
-			}
-			if row.Stalled > 0 {
-				row.CleanLiveP50, row.CleanLiveP95 = windowQuantile(lt, skip, 0.5), windowQuantile(lt, skip, 0.95)
-				row.CleanSimP50, row.CleanSimP95 = windowQuantile(st, skip, 0.5), windowQuantile(st, skip, 0.95)
 			}
 		}
 		v.Rows = append(v.Rows, row)
@@ -180,7 +178,7 @@ func (v *Validation) Table(w io.Writer) {
 		stalls = stalls || r.Stalled > 0
 	}
 	if stalls {
-		fmt.Fprintf(w, "\nwithout the live run's host-stall seconds (the load generator sent > %d ms late; each with the second after it), from the per-second percentiles of both timelines; the verdict above uses these:\n", StallLagMs)
+		fmt.Fprintf(w, "\nwithout the live run's host-stall seconds (the load generator itself sent requests > %v late, and the second after each), in both runs; the verdict above uses these:\n", load.StallLag)
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintf(tw, "platform\tseconds left out\tp50 %s\tp50 sim\tΔ\tp95 %s\tp95 sim\tΔ\t\n", v.Ref, v.Ref)
 		for _, r := range v.Rows {
