@@ -53,7 +53,9 @@ func (b *builder) taskDefinition(c ecs.ServiceConfig, compat, arch string) {
 	b.logGroup(idLogGroup)
 	b.role(idExecRole, "ecs-tasks.amazonaws.com", "ECS task execution: pull the app image, write its logs", nil,
 		ecrPull(), logWrite(idLogGroup))
-	env := []cfn.NameValue{{Name: "PORT", Value: cfn.Ref(ParamAppPort)}}
+	// HOST: the built-in image listens on loopback unless told otherwise, and the ALB
+	// reaches a task on its own address.
+	env := []cfn.NameValue{{Name: "HOST", Value: "0.0.0.0"}, {Name: "PORT", Value: cfn.Ref(ParamAppPort)}}
 	for _, k := range sortedKeys(b.sc.App.Env) {
 		env = append(env, cfn.NameValue{Name: k, Value: b.sc.App.Env[k]})
 	}

@@ -117,7 +117,8 @@ func (b *builder) dockerUserData() any {
 		`case "$REGISTRY" in *.dkr.ecr.*.amazonaws.com*)`,
 		`  aws ecr get-login-password --region "$(echo "$REGISTRY" | cut -d. -f4)" | docker login --username AWS --password-stdin "$REGISTRY";;`,
 		"esac",
-		"docker run -d --restart always --name app -p " + fmt.Sprint(hostPort) + ":${" + ParamAppPort + "} -e PORT=${" + ParamAppPort + "} " +
+		// HOST: the published port reaches the container's own address, not its loopback.
+		"docker run -d --restart always --name app -p " + fmt.Sprint(hostPort) + ":${" + ParamAppPort + "} -e HOST=0.0.0.0 -e PORT=${" + ParamAppPort + "} " +
 			strings.Join(append(env, `"$IMAGE"`), " "),
 		"",
 	}, "\n")

@@ -56,7 +56,7 @@ Ctrl-C drains in-flight requests (up to --grace), then exits 0.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !cmd.Flags().Changed("addr") {
-				addr, err := addrFromEnv(os.Getenv("PORT"))
+				addr, err := addrFromEnv(os.Getenv("HOST"), os.Getenv("PORT"))
 				if err != nil {
 					return asUsage(err)
 				}
@@ -67,7 +67,7 @@ Ctrl-C drains in-flight requests (up to --grace), then exits 0.`,
 	}
 	f := c.Flags()
 	f.StringVar(&o.model, "model", "builtin:mlp", "model file, or builtin:mlp / builtin:svm")
-	f.StringVar(&o.addr, "addr", defaultServeAddr, "listen address host:port (port 0 picks a free one); without it, $PORT selects 127.0.0.1:$PORT")
+	f.StringVar(&o.addr, "addr", defaultServeAddr, "listen address host:port (port 0 picks a free one); without it, $HOST (default 127.0.0.1) and $PORT (default 8080) select it")
 	f.IntVar(&o.maxInflight, "max-inflight", 0, "concurrent /predict requests before answering 503 (0 = 4×GOMAXPROCS)")
 	f.Int64Var(&o.maxBody, "max-body", server.DefaultMaxBodyBytes, "largest request body in bytes (413 beyond)")
 	f.IntVar(&o.heavy, "heavy", 1, "run the model this many times per image, to make requests more CPU-bound")
@@ -78,17 +78,26 @@ Ctrl-C drains in-flight requests (up to --grace), then exits 0.`,
 	return c
 }
 
-// addrFromEnv turns the PORT environment variable, as platforms set it, into a loopback
-// listen address.
-func addrFromEnv(port string) (string, error) {
-	if port == "" {
-		return defaultServeAddr, nil
+// addrFromEnv turns the HOST and PORT environment variables, as platforms set them, into
+// a listen address: loopback unless HOST says otherwise (a container behind a real load
+// balancer, or published with a port mapping, needs HOST=0.0.0.0; the exported
+// CloudFormation templates set it), port 8080 unless PORT says otherwise.
+func addrFromEnv(host, port string) (string, error) {
+	h, p, _ := net.SplitHostPort(defaultServeAddr)
+	if host != "" {
+		if net.ParseIP(host) == nil && host != "localhost" {
+			return "", fmt.Errorf("serve: environment HOST=%q is not an IP address; use 0.0.0.0 to listen on every interface, or unset it for 127.0.0.1", host)
+		}
+		h = host
 	}
-	n, err := strconv.Atoi(port)
-	if err != nil || n < 0 || n > 65535 {
-		return "", fmt.Errorf("serve: environment PORT=%q is not a port number (0–65535); set it to one or pass --addr", port)
+	if port != "" {
+		n, err := strconv.Atoi(port)
+		if err != nil || n < 0 || n > 65535 {
+			return "", fmt.Errorf("serve: environment PORT=%q is not a port number (0–65535); set it to one or pass --addr", port)
+		}
+		p = strconv.Itoa(n)
 	}
-	return net.JoinHostPort("127.0.0.1", strconv.Itoa(n)), nil
+	return net.JoinHostPort(h, p), nil
 }
 
 // validate checks the flags before anything starts.

@@ -290,3 +290,29 @@ func TestImagePathKeepsAccuracy(t *testing.T) {
 		t.Errorf("accuracy via PNG %d/%d, raw pixels %d/%d", viaPNG, n, direct, n)
 	}
 }
+
+// TestAddrFromEnv: loopback and 8080 unless HOST and PORT say otherwise; bad values are
+// one-line errors naming the variable.
+func TestAddrFromEnv(t *testing.T) {
+	for _, c := range []struct{ host, port, want, err string }{
+		{"", "", "127.0.0.1:8080", ""},
+		{"", "9000", "127.0.0.1:9000", ""},
+		{"0.0.0.0", "", "0.0.0.0:8080", ""},
+		{"0.0.0.0", "80", "0.0.0.0:80", ""},
+		{"::", "80", "[::]:80", ""},
+		{"", "http", "", "PORT"},
+		{"", "70000", "", "PORT"},
+		{"example.com", "80", "", "HOST"},
+	} {
+		got, err := addrFromEnv(c.host, c.port)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("HOST=%q PORT=%q: %v, want an error naming %s", c.host, c.port, err, c.err)
+			}
+			continue
+		}
+		if err != nil || got != c.want {
+			t.Errorf("HOST=%q PORT=%q: %q, %v; want %q", c.host, c.port, got, err, c.want)
+		}
+	}
+}
