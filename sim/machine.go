@@ -180,7 +180,12 @@ func (m *Machine) rate() float64 {
 	if n == 0 {
 		return 0
 	}
-	return math.Min(1, m.peak/n)
+	// min(1, peak/n) without math.Min's NaN and signed-zero cases, which cannot occur
+	// here (peak ≥ 0, n ≥ 1): this runs several times per request.
+	if r := m.peak / n; r < 1 {
+		return r
+	}
+	return 1
 }
 
 // advance brings the attained service and CPU time up to now.
@@ -243,7 +248,7 @@ func (m *Machine) reschedule() {
 	} else {
 		r := m.rate()
 		dt := (m.jobs[0].finish - m.v) / r
-		if left := m.quota - m.used; !math.IsInf(m.quota, 1) && left/(r*float64(len(m.jobs))) < dt {
+		if left := m.quota - m.used; !m.unlimited && left/(r*float64(len(m.jobs))) < dt {
 			dt = left / (r * float64(len(m.jobs)))
 		}
 		if dt < 0 {
@@ -293,26 +298,32 @@ func (m *Machine) Arrive(work float64, arrived int64, tag int32) {
 	m.reschedule()
 }
 
+// The jobs form a binary min-heap on finish; sifting moves a hole and writes the job once.
 func (m *Machine) pushJob(j job) {
 	m.jobs = append(m.jobs, j)
 	h := m.jobs
 	i := len(h) - 1
 	for i > 0 {
 		p := (i - 1) / 2
-		if h[p].finish <= h[i].finish {
+		if h[p].finish <= j.finish {
 			break
 		}
-		h[i], h[p] = h[p], h[i]
+		h[i] = h[p]
 		i = p
 	}
+	h[i] = j
 }
 
 func (m *Machine) popJob() job {
 	h := m.jobs
 	top := h[0]
 	n := len(h) - 1
-	h[0] = h[n]
+	last := h[n]
 	h = h[:n]
+	m.jobs = h
+	if n == 0 {
+		return top
+	}
 	i := 0
 	for {
 		l := 2*i + 1
@@ -323,12 +334,12 @@ func (m *Machine) popJob() job {
 		if r := l + 1; r < n && h[r].finish < h[l].finish {
 			c = r
 		}
-		if h[i].finish <= h[c].finish {
+		if last.finish <= h[c].finish {
 			break
 		}
-		h[i], h[c] = h[c], h[i]
+		h[i] = h[c]
 		i = c
 	}
-	m.jobs = h
+	h[i] = last
 	return top
 }

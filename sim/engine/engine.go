@@ -18,17 +18,27 @@ type Handler interface {
 	Handle(arg int32, gen uint32)
 }
 
-// event is one entry of the engine's heap. A nil tm means a typed event for handler h.
+// event is one typed event of the engine's heap: 32 bytes, so two share a cache line.
 type event struct {
 	at  int64 // nanoseconds since the origin
 	seq uint64
-	tm  *timer
 	h   int32
 	arg int32
 	gen uint32
 }
 
-// Engine is a discrete-event loop with a virtual clock (a 4-ary event heap). It implements platform.Clock, so
+// timerEvent is one pending AfterFunc. Timers (health checks, metric periods, scaling
+// loops) are rare beside the requests' typed events, so they wait in a heap of their own
+// and the typed heap's entries stay small.
+type timerEvent struct {
+	at  int64
+	seq uint64
+	tm  *timer
+}
+
+// Engine is a discrete-event loop with a virtual clock (a 4-ary heap of typed events, a
+// heap of timers and a lane for the next arrival; one sequence number orders ties across
+// all three). It implements platform.Clock, so
 // the platform models run on it unchanged. It is single-goroutine by design: every
 // callback runs on the goroutine that calls Run, and nothing else may schedule events
 // while it runs (the platform models only call the clock from its own callbacks when
@@ -38,6 +48,7 @@ type Engine struct {
 	now      int64
 	seq      uint64
 	h        []event
+	timers   []timerEvent
 	handlers []Handler
 	// The lane is one typed event kept beside the heap: the open source's next arrival,
 	// which is due earlier than most pending events, so it skips the heap's sifting.
@@ -100,13 +111,13 @@ func (e *Engine) AfterFunc(d time.Duration, f func()) platform.Timer {
 		d = 0
 	}
 	t := &timer{f: f, pending: true}
-	e.push(event{at: e.now + int64(d), seq: e.seq, tm: t})
+	e.pushTimer(timerEvent{at: e.now + int64(d), seq: e.seq, tm: t})
 	e.seq++
 	return t
 }
 
 // Pending reports whether any event is queued.
-func (e *Engine) Pending() bool { return len(e.h) > 0 || e.laneOn }
+func (e *Engine) Pending() bool { return len(e.h) > 0 || len(e.timers) > 0 || e.laneOn }
 
 // ScheduleLane queues the lane event of handler h at absolute time at, replacing any
 // pending one. At equal times the lane runs before heap events.
@@ -121,31 +132,47 @@ func (e *Engine) ScheduleLane(at int64, h int32) {
 // time order, ties in scheduling order (the lane first), then sets the clock to until.
 func (e *Engine) RunUntil(until int64) {
 	for {
-		if e.laneOn && e.laneAt <= until && (len(e.h) == 0 || e.laneAt <= e.h[0].at) {
-			e.laneOn = false
-			e.now = e.laneAt
+		// The next event is the earliest of the lane, the typed heap's top and the timer
+		// heap's top; the lane wins ties, the others go by sequence number.
+		typed := len(e.h) > 0 && e.h[0].at <= until
+		if len(e.timers) > 0 && e.timers[0].at <= until &&
+			(!typed || e.timers[0].at < e.h[0].at || (e.timers[0].at == e.h[0].at && e.timers[0].seq < e.h[0].seq)) {
+			if e.laneOn && e.laneAt <= e.timers[0].at {
+				e.runLane()
+				continue
+			}
+			ev := e.popTimer()
+			e.now = ev.at
 			e.Events++
-			e.handlers[e.laneH].Handle(0, 0)
-			continue
-		}
-		if len(e.h) == 0 || e.h[0].at > until {
-			break
-		}
-		ev := e.pop()
-		e.now = ev.at
-		e.Events++
-		if ev.tm != nil {
 			if ev.tm.pending {
 				ev.tm.pending = false
 				ev.tm.f()
 			}
 			continue
 		}
+		if e.laneOn && e.laneAt <= until && (!typed || e.laneAt <= e.h[0].at) {
+			e.runLane()
+			continue
+		}
+		if !typed {
+			break
+		}
+		ev := e.pop()
+		e.now = ev.at
+		e.Events++
 		e.handlers[ev.h].Handle(ev.arg, ev.gen)
 	}
 	if until > e.now {
 		e.now = until
 	}
+}
+
+// runLane runs the lane's event.
+func (e *Engine) runLane() {
+	e.laneOn = false
+	e.now = e.laneAt
+	e.Events++
+	e.handlers[e.laneH].Handle(0, 0)
 }
 
 // RunWhile runs events in order while cond holds and events remain; it reports whether
@@ -163,44 +190,50 @@ func (e *Engine) RunWhile(limit int64, cond func() bool) bool {
 
 // nextAt is the time of the earliest pending event.
 func (e *Engine) nextAt() (int64, bool) {
-	switch {
-	case len(e.h) > 0 && e.laneOn:
-		return min(e.h[0].at, e.laneAt), true
-	case len(e.h) > 0:
-		return e.h[0].at, true
-	case e.laneOn:
-		return e.laneAt, true
+	at, ok := int64(0), false
+	if len(e.h) > 0 {
+		at, ok = e.h[0].at, true
 	}
-	return 0, false
+	if len(e.timers) > 0 && (!ok || e.timers[0].at < at) {
+		at, ok = e.timers[0].at, true
+	}
+	if e.laneOn && (!ok || e.laneAt < at) {
+		at, ok = e.laneAt, true
+	}
+	return at, ok
 }
 
 func less(a, b *event) bool {
 	return a.at < b.at || (a.at == b.at && a.seq < b.seq)
 }
 
-// The heap is 4-ary: half the depth of a binary heap, and the four children of a node
-// share a cache line or two, which makes pops cheaper at the sizes a simulation has.
+// The typed heap is 4-ary: half the depth of a binary heap, and the four children of a
+// node share a cache line. Sifting moves a hole and writes the event once at the end.
 func (e *Engine) push(ev event) {
 	e.h = append(e.h, ev)
 	h := e.h
 	i := len(h) - 1
 	for i > 0 {
 		p := (i - 1) / 4
-		if !less(&h[i], &h[p]) {
+		if !less(&ev, &h[p]) {
 			break
 		}
-		h[i], h[p] = h[p], h[i]
+		h[i] = h[p]
 		i = p
 	}
+	h[i] = ev
 }
 
 func (e *Engine) pop() event {
 	h := e.h
 	top := h[0]
 	n := len(h) - 1
-	h[0] = h[n]
-	h[n] = event{}
+	last := h[n]
 	h = h[:n]
+	e.h = h
+	if n == 0 {
+		return top
+	}
 	i := 0
 	for {
 		c := 4*i + 1
@@ -213,12 +246,57 @@ func (e *Engine) pop() event {
 				m = k
 			}
 		}
-		if !less(&h[m], &h[i]) {
+		if !less(&h[m], &last) {
 			break
 		}
-		h[i], h[m] = h[m], h[i]
+		h[i] = h[m]
 		i = m
 	}
-	e.h = h
+	h[i] = last
+	return top
+}
+
+// The timer heap is binary: it is small and seldom touched.
+func timerLess(a, b *timerEvent) bool {
+	return a.at < b.at || (a.at == b.at && a.seq < b.seq)
+}
+
+func (e *Engine) pushTimer(ev timerEvent) {
+	e.timers = append(e.timers, ev)
+	h := e.timers
+	i := len(h) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if !timerLess(&h[i], &h[p]) {
+			break
+		}
+		h[i], h[p] = h[p], h[i]
+		i = p
+	}
+}
+
+func (e *Engine) popTimer() timerEvent {
+	h := e.timers
+	top := h[0]
+	n := len(h) - 1
+	h[0] = h[n]
+	h[n] = timerEvent{} // drop the reference to the callback
+	h = h[:n]
+	i := 0
+	for {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if r := c + 1; r < n && timerLess(&h[r], &h[c]) {
+			c = r
+		}
+		if !timerLess(&h[c], &h[i]) {
+			break
+		}
+		h[i], h[c] = h[c], h[i]
+		i = c
+	}
+	e.timers = h
 	return top
 }

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 )
@@ -83,3 +85,61 @@ func BenchmarkEngineScheduleRun(b *testing.B) {
 type nop struct{}
 
 func (nop) Handle(int32, uint32) {}
+
+// laneRec is a handler for the lane: it records the lane's runs as -1.
+type laneRec struct{ r *recorder }
+
+func (l laneRec) Handle(int32, uint32) {
+	l.r.got = append(l.r.got, -1)
+	l.r.at = append(l.r.at, l.r.eng.Nanos())
+}
+
+// TestEngineMatchesReference: typed events, timers and the lane, scheduled at random
+// with many ties, run in exactly the order of a sort by (time, scheduling order) with the
+// lane first at its time.
+func TestEngineMatchesReference(t *testing.T) {
+	for seed := uint64(1); seed <= 20; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 7))
+		e := New(origin)
+		r := &recorder{eng: e}
+		h := e.AddHandler(r)
+		lane := e.AddHandler(laneRec{r})
+		type ref struct {
+			at  int64
+			seq int
+			arg int32
+		}
+		var want []ref
+		for i := 0; i < 500; i++ {
+			at := int64(rng.IntN(50))
+			arg := int32(i)
+			if rng.IntN(3) == 0 {
+				e.AfterFunc(time.Duration(at), func() {
+					r.got = append(r.got, arg)
+					r.at = append(r.at, e.Nanos())
+				})
+			} else {
+				e.Schedule(at, h, arg, 0)
+			}
+			want = append(want, ref{at, i, arg})
+		}
+		laneAt := int64(rng.IntN(50))
+		e.ScheduleLane(laneAt, lane)
+		want = append(want, ref{laneAt, -1, -1})
+		slices.SortFunc(want, func(a, b ref) int {
+			if a.at != b.at {
+				return int(a.at - b.at)
+			}
+			return a.seq - b.seq
+		})
+		e.RunUntil(100)
+		if len(r.got) != len(want) {
+			t.Fatalf("seed %d: %d events ran, want %d", seed, len(r.got), len(want))
+		}
+		for i, w := range want {
+			if r.got[i] != w.arg || r.at[i] != w.at {
+				t.Fatalf("seed %d: event %d is %d at %d, want %d at %d", seed, i, r.got[i], r.at[i], w.arg, w.at)
+			}
+		}
+	}
+}
