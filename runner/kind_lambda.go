@@ -63,7 +63,15 @@ type noter interface{ notes() []string }
 type lambdaPlatform struct{ *lambda.Platform }
 
 func (l lambdaPlatform) notes() []string {
-	st := l.Stats()
-	return []string{fmt.Sprintf("function so far: cold starts %d (INIT p50 %s, max %s), peak concurrency %d, throttles %d, timeouts %d",
-		st.ColdStarts, st.InitP50.Round(time.Millisecond), st.InitMax.Round(time.Millisecond), st.PeakConcurrency, st.Throttles, st.Timeouts)}
+	st, m := l.Stats(), l.Meter()
+	return []string{fmt.Sprintf("function so far: cold starts %d (INIT p50 %s, max %s), warm invocations %d, peak concurrency %d, throttles %d, timeouts %d",
+		st.ColdStarts, st.InitP50.Round(time.Millisecond), st.InitMax.Round(time.Millisecond), warmInvocations(m),
+		st.PeakConcurrency, st.Throttles, st.Timeouts)}
+}
+
+// warmInvocations counts the invocations an already initialised environment served:
+// every cold start is exactly one billed invocation (its INIT's, failed or not), so the
+// rest, provisioned ones included, found a warm environment.
+func warmInvocations(m lambda.Meter) int64 {
+	return max(0, m.Invocations+m.ProvisionedInvocations-m.ColdStarts)
 }

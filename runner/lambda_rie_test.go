@@ -117,6 +117,10 @@ func TestRunLambdaHandlerScenario(t *testing.T) {
 	if p.Status != "ok" || p.Requests < 6 || p.Errors != 0 || p.ColdStarts < 1 || p.ColdStarts > 6 || p.Runtime != "docker" {
 		t.Errorf("platform %+v", p)
 	}
+	// Cold and warm are both reported: the requests beyond the cold starts ran warm.
+	if notes := strings.Join(p.Notes, "; "); !strings.Contains(notes, "warm invocations ") || strings.Contains(notes, "warm invocations 0,") {
+		t.Errorf("notes %q: want a non-zero warm invocation count", notes)
+	}
 	l, err := results.Read(dir)
 	if err != nil {
 		t.Fatal(err)
