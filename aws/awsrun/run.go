@@ -347,7 +347,10 @@ func createAndMeasure(ctx context.Context, o Options, book *pricing.Book, stacks
 	run := results.Run{Scenario: s.Name, Description: s.Description, Mode: "live", Source: results.SourceAWS, Started: time.Now().UTC(),
 		SLO: s.SLO, Load: strings.Join(loads, "; "),
 		Assumptions: results.Assumptions{Timescale: 1, VCPUFraction: 1, Region: o.Region, Limits: "real AWS resources (run " + o.RunID + ")",
-			PriceSource: "estimate from the embedded catalog; the AWS bill is the truth", Traffic: s.TrafficText(), TrafficPerMonth: s.TrafficPerMonth()}}
+			// No monthly projection: it needs the CPU each request used, which a local run
+			// measures and an AWS run cannot see per request; the recommendation ranks by
+			// cost per million requests instead.
+			PriceSource: "estimate from the embedded catalog; the AWS bill is the truth"}}
 	dir, err := results.Create(o.OutDir, run)
 	if err != nil {
 		return nil, err
