@@ -112,7 +112,7 @@ func prepareImage(ctx context.Context, b runtime.Backend, image, archive string)
 		}
 	}
 	if _, err := docker.ImageSize(ctx, db.Client(), image); err != nil {
-		return fmt.Errorf("app.image: %v (or give app.image_archive)", oneLine(err.Error()))
+		return fmt.Errorf("app.image: %v", oneLine(err.Error()))
 	}
 	return nil
 }

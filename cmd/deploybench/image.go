@@ -144,11 +144,11 @@ func staticBinary(ctx context.Context, given string, stderr io.Writer) (path str
 	}
 	root, err := moduleRoot()
 	if err != nil {
-		return "", nothing, "", fmt.Errorf("image build: this deploybench is dynamically linked and %v; pass --binary with a CGO_ENABLED=0 build", err)
+		return "", nothing, "", fmt.Errorf("image build: this deploybench is dynamically linked and %v: run it from there, or pass --binary FILE made there with CGO_ENABLED=0 go build -o FILE ./cmd/deploybench", err)
 	}
 	goTool, err := exec.LookPath("go")
 	if err != nil {
-		return "", nothing, "", errors.New("image build: this deploybench is dynamically linked and no go toolchain is on PATH to build a static one; pass --binary with a CGO_ENABLED=0 build")
+		return "", nothing, "", errors.New("image build: this deploybench is dynamically linked and no go toolchain is on PATH to build a static one; pass --binary FILE made with CGO_ENABLED=0 go build -o FILE ./cmd/deploybench")
 	}
 	dir, err := os.MkdirTemp("", "deploybench-image-")
 	if err != nil {

@@ -50,7 +50,7 @@ func (b *Backend) start(ctx context.Context, spec runtime.Spec, rie string) (run
 	img, err := b.cli.ImageInspect(ctx, image)
 	if err != nil {
 		if isNotFound(err) {
-			return nil, fmt.Errorf("docker: image %q not found on the engine at %s (deploybench image build makes the classifier's; load another with deploybench image load FILE, or docker pull it)", image, b.host)
+			return nil, fmt.Errorf("docker: image %q not found on the engine at %s (deploybench image build makes the classifier's; load another with deploybench image load FILE or app.image_archive: FILE, or docker pull it)", image, b.host)
 		}
 		return nil, fmt.Errorf("docker: image %q: %v", image, oneLine(err.Error()))
 	}
