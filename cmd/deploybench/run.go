@@ -127,13 +127,19 @@ func runScenario(cmd *cobra.Command, s *scenario.Scenario, raw []byte, out strin
 		return fmt.Errorf("%w; rebuild the report later with 'deploybench report %s'", runErr, out)
 	}
 	var failed []string
+	why := ""
 	for _, p := range l.Run.Platforms {
 		if p.Status == "failed" {
 			failed = append(failed, p.Name)
+			if why == "" && p.Error != "" {
+				// The first reason goes on the last line, so that the line a user reads
+				// (or a script keeps) says what went wrong, not only where.
+				why = fmt.Sprintf("; %s: %s", p.Name, p.Error)
+			}
 		}
 	}
 	if len(failed) > 0 {
-		return fmt.Errorf("%d of %d platforms failed (%s); the report shows why", len(failed), len(l.Run.Platforms), strings.Join(failed, ", "))
+		return fmt.Errorf("%d of %d platforms failed (%s)%s; the report shows the rest", len(failed), len(l.Run.Platforms), strings.Join(failed, ", "), why)
 	}
 	return nil
 }
