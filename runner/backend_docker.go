@@ -16,6 +16,7 @@ import (
 	"github.com/deploybench/deploybench/platform/lambda"
 	"github.com/deploybench/deploybench/runtime"
 	"github.com/deploybench/deploybench/runtime/docker"
+	"github.com/deploybench/deploybench/scenario"
 )
 
 // extraBackends holds the constructors of runtime backends beyond the process one, by
@@ -95,13 +96,15 @@ func hasKey(n *yaml.Node, key string) bool {
 	return false
 }
 
-// prepareImage makes sure the scenario's image is on the docker engine before anything
-// starts: it loads app.image_archive (a `docker save` tarball) when given, then checks
-// that app.image exists, so an unknown image is one line and exit 2, not a platform
-// failing to start. Backends other than docker are left alone.
-func prepareImage(ctx context.Context, b runtime.Backend, image, archive string) error {
+// prepareImage makes sure the scenario's app can run on the docker engine before
+// anything starts: it loads app.image_archive (a `docker save` tarball) when given,
+// then checks that the app is an image (app.image, or the built-in app's image), that
+// the engine has it and that the app can be told its port, so that each of these is one
+// line and exit 2, not a platform failing to start. Backends other than docker are left
+// alone.
+func prepareImage(ctx context.Context, b runtime.Backend, app runtime.Spec, handlerType, archive string) error {
 	db, ok := b.(*docker.Backend)
-	if !ok || image == "" {
+	if !ok {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
@@ -111,8 +114,12 @@ func prepareImage(ctx context.Context, b runtime.Backend, image, archive string)
 			return fmt.Errorf("app.image_archive: %v", err)
 		}
 	}
-	if _, err := docker.ImageSize(ctx, db.Client(), image); err != nil {
-		return fmt.Errorf("app.image: %v", oneLine(err.Error()))
+	field := "app.image"
+	if app.Image == "" {
+		field = "app"
+	}
+	if err := db.Check(ctx, app, handlerType == scenario.HandlerRuntimeAPI); err != nil {
+		return fmt.Errorf("%s: %v", field, oneLine(err.Error()))
 	}
 	return nil
 }

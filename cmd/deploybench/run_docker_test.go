@@ -24,7 +24,7 @@ func TestRunDockerFailures(t *testing.T) {
 	const scen = `name: %s
 timescale: 60
 runtime: docker
-app: {image: %q, health_path: /healthz, env: {NEVER_HEALTHY: "1"}, startup_timeout: 2s}
+app: %s
 load: {rate: 5, duration: 1s}
 platforms:
   - {name: %s, kind: fargate, settings: {cpu: 0.25, memory_gb: 0.5, min: 1, max: 1, disable_scaling: true}}
@@ -34,14 +34,17 @@ platforms:
 		engine     bool   // needs a reachable engine (skipped without one)
 		dockerHost string // DOCKER_HOST for the run
 		image      string // "" means the tests' HTTP app, which never answers 200 here
+		app        string // the app mapping, when not that image's
 		code       int
 		want       []string // in the last stderr line
 	}{
-		{"unknown image", true, "", "deploybench-test/no-such-image:missing", exitUsage,
+		{"unknown image", true, "", "deploybench-test/no-such-image:missing", "", exitUsage,
 			[]string{"app.image", "not found", "image_archive"}},
-		{"unreachable engine", false, "tcp://127.0.0.1:1", "deploybench-test/any:1", exitFailure,
+		{"unreachable engine", false, "tcp://127.0.0.1:1", "deploybench-test/any:1", "", exitFailure,
 			[]string{"cannot reach the Docker engine at tcp://127.0.0.1:1", "DOCKER_HOST"}},
-		{"never healthy", true, "", "", exitFailure,
+		{"command not image", true, "", "-", `{command: ["/bin/true"]}`, exitUsage,
+			[]string{"invalid scenario: app:", "not a command", "runtime: process"}},
+		{"never healthy", true, "", "", "", exitFailure,
 			[]string{"1 of 1 platforms failed (clifail-never-healthy); clifail-never-healthy: ", "never answered 200"}},
 	}
 	for _, tt := range tests {
@@ -59,12 +62,16 @@ platforms:
 					}
 				}()
 			}
+			app := tt.app
+			if app == "" {
+				app = fmt.Sprintf(`{image: %q, health_path: /healthz, env: {NEVER_HEALTHY: "1"}, startup_timeout: 2s}`, image)
+			}
 			if tt.dockerHost != "" {
 				t.Setenv("DOCKER_HOST", tt.dockerHost)
 			}
 			dir := t.TempDir()
 			f := filepath.Join(dir, "s.yaml")
-			if err := os.WriteFile(f, []byte(fmt.Sprintf(scen, platform, image, platform)), 0o644); err != nil {
+			if err := os.WriteFile(f, []byte(fmt.Sprintf(scen, platform, app, platform)), 0o644); err != nil {
 				t.Fatal(err)
 			}
 			var stdout, stderr bytes.Buffer

@@ -144,7 +144,7 @@ func ImageSize(ctx context.Context, cli *client.Client, image string) (int64, er
 	img, err := cli.ImageInspect(ctx, image)
 	if err != nil {
 		if isNotFound(err) {
-			return 0, fmt.Errorf("docker: image %q not found on the engine (deploybench image build makes the classifier's; load another with deploybench image load FILE or app.image_archive: FILE, or docker pull it)", image)
+			return 0, imageNotFound(image, "")
 		}
 		return 0, fmt.Errorf("docker: image %q: %v", image, oneLine(err.Error()))
 	}
@@ -160,7 +160,7 @@ func CompressedSize(ctx context.Context, cli *client.Client, image string) (int6
 	rc, err := cli.ImageSave(ctx, []string{image})
 	if err != nil {
 		if isNotFound(err) {
-			return 0, fmt.Errorf("docker: image %q not found on the engine (deploybench image build makes the classifier's; load another with deploybench image load FILE or app.image_archive: FILE, or docker pull it)", image)
+			return 0, imageNotFound(image, "")
 		}
 		return 0, fmt.Errorf("docker: save %s: %v", image, oneLine(err.Error()))
 	}

@@ -50,7 +50,7 @@ func (b *Backend) start(ctx context.Context, spec runtime.Spec, rie string) (run
 	img, err := b.cli.ImageInspect(ctx, image)
 	if err != nil {
 		if isNotFound(err) {
-			return nil, fmt.Errorf("docker: image %q not found on the engine at %s (deploybench image build makes the classifier's; load another with deploybench image load FILE or app.image_archive: FILE, or docker pull it)", image, b.host)
+			return nil, imageNotFound(image, " at "+b.host)
 		}
 		return nil, fmt.Errorf("docker: image %q: %v", image, oneLine(err.Error()))
 	}
@@ -191,7 +191,34 @@ func (b *Backend) resolveImage(spec runtime.Spec) (image string, entrypoint, arg
 	if len(spec.Command) > 0 && isSelf(spec.Command[0]) {
 		return b.o.DefaultImage, []string{"/" + binaryName}, slices.Clone(spec.Command[1:]), nil
 	}
-	return "", nil, nil, fmt.Errorf("docker: instance %q: the docker runtime runs an image: set app.image (or use the built-in app, after deploybench image build)", spec.Name)
+	return "", nil, nil, errors.New("docker: the docker runtime runs an image, not a command: set app.image (or use the built-in app, after deploybench image build), or run the command with runtime: process")
+}
+
+// Check tells before any container starts whether Start could run spec's app: that it
+// names an image (app.image, or the built-in app's DefaultImage), that the engine has
+// it, and, unless the app is a Lambda handler run through the emulator (rie), that the
+// app can be told its port. Its errors are Start's, so a scenario fails at once in one
+// line instead of at its first instance.
+func (b *Backend) Check(ctx context.Context, spec runtime.Spec, rie bool) error {
+	image, _, args, err := b.resolveImage(spec)
+	if err != nil {
+		return err
+	}
+	img, err := b.cli.ImageInspect(ctx, image)
+	if err != nil {
+		if isNotFound(err) {
+			return imageNotFound(image, " at "+b.host)
+		}
+		return fmt.Errorf("docker: image %q: %v", image, oneLine(err.Error()))
+	}
+	if rie || img.Config == nil {
+		return nil
+	}
+	var exposed []string
+	for p := range img.Config.ExposedPorts {
+		exposed = append(exposed, p)
+	}
+	return portCheck(image, args, exposed, img.Config.Env)
 }
 
 // isSelf reports whether path names the running executable.
@@ -238,6 +265,12 @@ func nanoCPUs(vcpu, fraction float64) int64 {
 // gomaxprocs is ceil(vcpu × fraction) host cores, at least 1.
 func gomaxprocs(vcpu, fraction float64) int {
 	return max(1, int(math.Ceil(vcpu*fraction-1e-9)))
+}
+
+// imageNotFound is the one line for an image the engine lacks, with the ways to get it;
+// where names the engine ("" when the caller's context already does).
+func imageNotFound(image, where string) error {
+	return fmt.Errorf("docker: image %q not found on the engine%s (deploybench image build makes the classifier's; load another with deploybench image load FILE or app.image_archive: FILE, or docker pull it)", image, where)
 }
 
 // isNotFound reports an engine "no such image/container" answer.
