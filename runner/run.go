@@ -156,7 +156,7 @@ func Prepare(s *scenario.Scenario, o Options) (_ *Plan, err error) {
 				return nil, fmt.Errorf("runtime %s: %w", rt, err)
 			}
 			p.backends[rt] = b
-			if err := prepareImage(context.Background(), b, app.Image, s.Resolve(s.App.ImageArchive)); err != nil {
+			if err := prepareImage(context.Background(), b, app, s.App.HandlerType, s.Resolve(s.App.ImageArchive)); err != nil {
 				return nil, fmt.Errorf("%w: %v", scenario.ErrInvalid, err)
 			}
 		}
