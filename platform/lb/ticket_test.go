@@ -108,12 +108,23 @@ func TestTicketConcurrent(t *testing.T) {
 	}
 }
 
+// BenchmarkTakeFinish: one request's routing on one goroutine, as the simulator does it,
+// with a Ticket and with Pick and Release (which look the target up by ID).
 func BenchmarkTakeFinish(b *testing.B) {
 	bal, _ := newBalancer(b, Config{}, nil)
 	register(b, bal, "a", "b", "c", "d")
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		tk, _ := bal.Take()
-		bal.Finish(tk, Outcome{})
-	}
+	b.Run("ticket", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			tk, _ := bal.Take()
+			bal.Finish(tk, Outcome{})
+		}
+	})
+	b.Run("pick-release", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			tg, _ := bal.Pick()
+			bal.Release(tg)
+		}
+	})
 }
