@@ -105,8 +105,12 @@ platforms:
 	if starts < 2 {
 		t.Errorf("%d tasks started: the OOM-killed task was not replaced", starts)
 	}
-	if p := run.Platforms[0]; p.Errors == 0 {
+	p := run.Platforms[0]
+	if p.Errors == 0 {
 		t.Errorf("platform %+v: the requests of the killed task are not counted", p)
+	}
+	if notes := strings.Join(p.Notes, "; "); !strings.Contains(notes, "OutOfMemory (exit 137) ×") {
+		t.Errorf("notes %q: the report does not count the OOM kill", notes)
 	}
 	if n := dockertest.Containers(t, cli, docker.LabelPlatform+"=oom-fargate"); n != 0 {
 		t.Errorf("%d containers left", n)

@@ -22,9 +22,10 @@ const stopTimeout = 30 * time.Second
 
 // eventSink forwards a platform's events to its results writer once that exists.
 type eventSink struct {
-	mu sync.Mutex
-	w  *results.PlatformWriter
-	n  map[string]int64
+	mu    sync.Mutex
+	w     *results.PlatformWriter
+	n     map[string]int64
+	exits map[string]int64 // app exits by reason (exitKinds)
 }
 
 func (s *eventSink) emit(e platform.Event) {
@@ -34,9 +35,22 @@ func (s *eventSink) emit(e platform.Event) {
 		s.n = map[string]int64{}
 	}
 	s.n[e.Kind]++
+	if exitKinds[e.Kind] {
+		if s.exits == nil {
+			s.exits = map[string]int64{}
+		}
+		s.exits[e.Detail]++
+	}
 	if s.w != nil {
 		_ = s.w.AddEvent(e)
 	}
+}
+
+// exitsNote is exitsNote of the app exits seen so far.
+func (s *eventSink) exitsNote() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return exitsNote(s.exits)
 }
 
 func (s *eventSink) count(kind string) int64 {
@@ -255,6 +269,11 @@ func runPlatform(ctx context.Context, s *scenario.Scenario, o Options, dir *resu
 		}
 		if n, ok := p.(noter); ok {
 			pr.Notes = append(pr.Notes, n.notes()...)
+		}
+		if pp.sink != nil {
+			if note := pp.sink.exitsNote(); note != "" {
+				pr.Notes = append(pr.Notes, note)
+			}
 		}
 		fmt.Fprintf(o.Log, "  %s: %d requests, p95 %.1f ms, errors %.2f%%, cost $%.5f\n", pr.Name, pr.Requests, pr.LatencyMs.P95, pr.ErrorRate*100, pr.RunCost)
 		rows = append(rows, pr)
