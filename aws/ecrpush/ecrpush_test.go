@@ -2,26 +2,17 @@ package ecrpush
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	goruntime "runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
-	"github.com/moby/moby/client"
 
 	"github.com/deploybench/deploybench/aws/awsfake"
-	"github.com/deploybench/deploybench/runtime/docker"
+	"github.com/deploybench/deploybench/runtime/docker/dockertest"
 )
 
 func TestDecodeToken(t *testing.T) {
@@ -150,75 +141,14 @@ func startFakes(t *testing.T, regPass, tokenPass string) fakeAWS {
 	return fakeAWS{reg: reg, ecr: fe, client: c}
 }
 
-// engine returns a client of the engine the tests use, or skips the test with one line
-// when none answers — except in CI (CI=true), where a missing engine is a failure.
-func engine(t *testing.T) *client.Client {
-	t.Helper()
-	cli, _, err := docker.Connect(context.Background(), "")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true but %v", err)
-		}
-		t.Skipf("skipped, no Docker engine: %v", err)
-	}
-	t.Cleanup(func() { cli.Close() })
-	return cli
-}
-
-var (
-	imageOnce sync.Once
-	imageTag  string
-	imageErr  error
-)
-
-// testImage builds (once per package run, and only when the engine lacks it) a FROM
-// scratch image of testdata/hello compiled with CGO_ENABLED=0; nothing is pulled.
-func testImage(t *testing.T, cli *client.Client) string {
-	t.Helper()
-	imageOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "deploybench-ecrpush-")
-		if err != nil {
-			imageErr = err
-			return
-		}
-		defer os.RemoveAll(dir)
-		bin := filepath.Join(dir, "hello")
-		gobin := filepath.Join(goruntime.GOROOT(), "bin", "go")
-		if _, err := os.Stat(gobin); err != nil {
-			gobin = "go"
-		}
-		cmd := exec.Command(gobin, "build", "-trimpath", "-ldflags=-s -w", "-o", bin, "./testdata/hello")
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			imageErr = fmt.Errorf("go build hello: %v: %s", err, out)
-			return
-		}
-		data, err := os.ReadFile(bin)
-		if err != nil {
-			imageErr = err
-			return
-		}
-		sum := sha256.Sum256(data)
-		imageTag = "deploybench-test/ecrpush:" + hex.EncodeToString(sum[:])[:12]
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		if _, err := cli.ImageInspect(ctx, imageTag); err == nil {
-			return
-		}
-		imageErr = docker.BuildImage(ctx, cli, imageTag, "FROM scratch\nCOPY hello /hello\nENTRYPOINT [\"/hello\"]\n",
-			[]docker.ImageFile{{Name: "hello", Path: bin, Mode: 0o755}}, nil)
-	})
-	if imageErr != nil {
-		t.Fatalf("test image: %v", imageErr)
-	}
-	return imageTag
-}
+// helloPkg is the tiny static program the pushed test image runs.
+const helloPkg = "github.com/deploybench/deploybench/aws/ecrpush/testdata/hello"
 
 // TestPushToFakeECR pushes a real image through a real engine to the fake registry,
 // authorised by the fake ECR's token, and checks the registry holds what the URI names.
 func TestPushToFakeECR(t *testing.T) {
-	cli := engine(t)
-	img := testImage(t, cli)
+	cli := dockertest.Engine(t)
+	img := dockertest.GoImage(t, cli, helloPkg)
 	f := startFakes(t, "tok3n", "tok3n")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -274,8 +204,8 @@ func TestPushToFakeECR(t *testing.T) {
 
 // TestPushFailures checks that each failure is one clear error and pushes nothing.
 func TestPushFailures(t *testing.T) {
-	cli := engine(t)
-	img := testImage(t, cli)
+	cli := dockertest.Engine(t)
+	img := dockertest.GoImage(t, cli, helloPkg)
 	tests := []struct {
 		name, image, repo, regPass, tokenPass, want string
 	}{
