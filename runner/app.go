@@ -1,14 +1,8 @@
 package runner
 
 import (
-	"fmt"
-	"image"
-	"image/png"
-	"os"
-	"path/filepath"
 	"strconv"
 
-	"github.com/deploybench/deploybench/mnist"
 	"github.com/deploybench/deploybench/runtime"
 	"github.com/deploybench/deploybench/scenario"
 )
@@ -35,37 +29,4 @@ func appSpec(s *scenario.Scenario, selfExe string) (runtime.Spec, error) {
 		spec.Command = append([]string(nil), s.App.Command...)
 	}
 	return spec, nil
-}
-
-// digitBodies writes n real digits from the embedded test split as PNG files into dir, so
-// the built-in app is loaded with real images through its full decode path.
-func digitBodies(dir string, n int) error {
-	split, err := mnist.Embedded()
-	if err != nil {
-		return err
-	}
-	ds := split.Test
-	if n > ds.Len() {
-		n = ds.Len()
-	}
-	for i := 0; i < n; i++ {
-		img := image.NewGray(image.Rect(0, 0, 28, 28))
-		for p := 0; p < mnist.Pixels; p++ {
-			// Dark ink on white paper, as a photographed digit would be; the server
-			// inverts and centres it like MNIST.
-			img.Pix[p] = 255 - ds.Images[i*mnist.Pixels+p]
-		}
-		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("digit-%04d-%d.png", i, ds.Labels[i])))
-		if err != nil {
-			return err
-		}
-		if err := png.Encode(f, img); err != nil {
-			f.Close()
-			return err
-		}
-		if err := f.Close(); err != nil {
-			return err
-		}
-	}
-	return nil
 }

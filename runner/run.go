@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/deploybench/deploybench/mnist"
 	"github.com/deploybench/deploybench/platform"
 	"github.com/deploybench/deploybench/pricing"
 	"github.com/deploybench/deploybench/pricing/projection"
@@ -127,7 +128,7 @@ func Prepare(s *scenario.Scenario, o Options) (_ *Plan, err error) {
 				if err := os.Mkdir(bodies, 0o755); err != nil {
 					return nil, err
 				}
-				if err := digitBodies(bodies, 200); err != nil {
+				if err := mnist.WriteDigitPNGs(bodies, 200); err != nil {
 					return nil, fmt.Errorf("runner: request bodies: %w", err)
 				}
 			}

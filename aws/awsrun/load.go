@@ -3,16 +3,11 @@ package awsrun
 import (
 	"context"
 	"fmt"
-	"image"
-	"image/png"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/deploybench/deploybench/load"
 	"github.com/deploybench/deploybench/load/threshold"
-	"github.com/deploybench/deploybench/mnist"
 	"github.com/deploybench/deploybench/platform"
 	"github.com/deploybench/deploybench/results"
 	"github.com/deploybench/deploybench/scenario"
@@ -104,35 +99,6 @@ func planned(c load.Config) (time.Duration, float64) {
 	}
 	// A trace: its length is only known once read; a minute is assumed.
 	return time.Minute, 0
-}
-
-// digitBodies writes n test digits as PNG files (dark ink on white, as a photographed
-// digit would be), the bodies of the built-in app's requests.
-func digitBodies(dir string, n int) error {
-	split, err := mnist.Embedded()
-	if err != nil {
-		return err
-	}
-	ds := split.Test
-	n = min(n, ds.Len())
-	for i := 0; i < n; i++ {
-		img := image.NewGray(image.Rect(0, 0, 28, 28))
-		for p := 0; p < mnist.Pixels; p++ {
-			img.Pix[p] = 255 - ds.Images[i*mnist.Pixels+p]
-		}
-		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("digit-%04d-%d.png", i, ds.Labels[i])))
-		if err != nil {
-			return err
-		}
-		if err := png.Encode(f, img); err != nil {
-			f.Close()
-			return err
-		}
-		if err := f.Close(); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // rowName names a platform's report row for a phase, as local runs do.

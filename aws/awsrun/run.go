@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
+	"github.com/deploybench/deploybench/mnist"
 	"github.com/deploybench/deploybench/pricing"
 	"github.com/deploybench/deploybench/results"
 	"github.com/deploybench/deploybench/scenario"
@@ -208,7 +209,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		if err := os.Mkdir(bodies, 0o755); err != nil {
 			return res, err
 		}
-		if err := digitBodies(bodies, 200); err != nil {
+		if err := mnist.WriteDigitPNGs(bodies, 200); err != nil {
 			return res, fmt.Errorf("request bodies: %w", err)
 		}
 	}

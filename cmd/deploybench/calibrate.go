@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/deploybench/deploybench/mnist"
 	"github.com/deploybench/deploybench/results"
 	"github.com/deploybench/deploybench/runtime"
 	"github.com/deploybench/deploybench/sim/calibrate"
@@ -79,7 +80,7 @@ its own, and says so.`,
 						return err
 					}
 					defer os.RemoveAll(dir)
-					if err := calibrate.DigitBodies(dir, 200); err != nil {
+					if err := mnist.WriteDigitPNGs(dir, 200); err != nil {
 						return err
 					}
 					o.Body, o.ContentType = dir, "image/png"

@@ -8,18 +8,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
-	"image/png"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	goruntime "runtime"
 	"sort"
 	"time"
 
 	"github.com/deploybench/deploybench/load"
-	"github.com/deploybench/deploybench/mnist"
 	"github.com/deploybench/deploybench/platform"
 	"github.com/deploybench/deploybench/platform/lb"
 	"github.com/deploybench/deploybench/platform/lb/frontdoor"
@@ -282,33 +277,4 @@ func drive(ctx context.Context, cfg load.Config, url string) (*load.Result, erro
 		return nil, fmt.Errorf("%d of %d requests failed", res.Errors, res.Requests)
 	}
 	return res, nil
-}
-
-// DigitBodies writes n digits of the embedded MNIST test split as PNG files into dir:
-// the built-in classifier's requests, decoded through its full image path.
-func DigitBodies(dir string, n int) error {
-	split, err := mnist.Embedded()
-	if err != nil {
-		return err
-	}
-	ds := split.Test
-	n = min(n, ds.Len())
-	for i := 0; i < n; i++ {
-		img := image.NewGray(image.Rect(0, 0, 28, 28))
-		for p := 0; p < mnist.Pixels; p++ {
-			img.Pix[p] = 255 - ds.Images[i*mnist.Pixels+p] // dark ink on white paper
-		}
-		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("digit-%04d.png", i)))
-		if err != nil {
-			return err
-		}
-		err = png.Encode(f, img)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -77,14 +77,3 @@ func TestRunNeedsAnApp(t *testing.T) {
 		t.Errorf("err %v", err)
 	}
 }
-
-func TestDigitBodies(t *testing.T) {
-	dir := t.TempDir()
-	if err := DigitBodies(dir, 3); err != nil {
-		t.Fatal(err)
-	}
-	es, _ := os.ReadDir(dir)
-	if len(es) != 3 {
-		t.Errorf("%d files", len(es))
-	}
-}
