@@ -47,6 +47,16 @@ func ecsHealthPath(c *ecs.ServiceConfig, settings *yaml.Node, d Deps) {
 	}
 }
 
+// ecsService completes a service's configuration from the scenario (health path, image
+// size) and returns its live world: what the three ECS builders share.
+func ecsService(c *ecs.ServiceConfig, name string, settings *yaml.Node, d Deps) (ecs.Env, error) {
+	ecsHealthPath(c, settings, d)
+	if err := fillImageSize(c, settings, d); err != nil {
+		return ecs.Env{}, err
+	}
+	return ecsEnv(name, d)
+}
+
 // Every task is its own process with its own CPU quota, so the host must hold the
 // service's maximum task count.
 const ecsTaskHint = "lower the service's max task count or the task cpu"
@@ -56,11 +66,7 @@ func buildFargate(name string, settings *yaml.Node, d Deps) (*Built, error) {
 	if err != nil {
 		return nil, err
 	}
-	ecsHealthPath(&cfg.ServiceConfig, settings, d)
-	if err := fillImageSize(&cfg.ServiceConfig, settings, d); err != nil {
-		return nil, err
-	}
-	env, err := ecsEnv(name, d)
+	env, err := ecsService(&cfg.ServiceConfig, name, settings, d)
 	if err != nil {
 		return nil, err
 	}
@@ -94,11 +100,7 @@ func buildECSEC2(name string, settings *yaml.Node, d Deps) (*Built, error) {
 		return nil, err
 	}
 	cfg.LaunchTemplate.VCPU, cfg.LaunchTemplate.MemoryMiB = probe.LaunchTemplate.VCPU, probe.LaunchTemplate.MemoryMiB
-	ecsHealthPath(&cfg.ServiceConfig, settings, d)
-	if err := fillImageSize(&cfg.ServiceConfig, settings, d); err != nil {
-		return nil, err
-	}
-	env, err := ecsEnv(name, d)
+	env, err := ecsService(&cfg.ServiceConfig, name, settings, d)
 	if err != nil {
 		return nil, err
 	}
@@ -127,11 +129,7 @@ func buildECSMI(name string, settings *yaml.Node, d Deps) (*Built, error) {
 	if err != nil {
 		return nil, err
 	}
-	ecsHealthPath(&cfg.ServiceConfig, settings, d)
-	if err := fillImageSize(&cfg.ServiceConfig, settings, d); err != nil {
-		return nil, err
-	}
-	env, err := ecsEnv(name, d)
+	env, err := ecsService(&cfg.ServiceConfig, name, settings, d)
 	if err != nil {
 		return nil, err
 	}
