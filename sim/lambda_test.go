@@ -1,6 +1,11 @@
 package sim
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+
+	"github.com/deploybench/deploybench/platform"
 	"strings"
 	"testing"
 
@@ -67,5 +72,38 @@ func TestLambdaAggregateAgreesWithRequestMode(t *testing.T) {
 	within("cost", a.RunCost, b.RunCost, 0.05)
 	if b.Errors != 0 || a.Errors != 0 {
 		t.Errorf("errors: request %d, aggregate %d", a.Errors, b.Errors)
+	}
+}
+
+// TestSimulateReplaysWarmup: the scenario's warm-up is sent as live runs send it, one
+// request at a time before the load and unmeasured, so the pool meets the load with the
+// environment it opened (live runs do) and the bill includes its invocations.
+func TestSimulateReplaysWarmup(t *testing.T) {
+	s, raw := readScenario(t, "lambda.yaml")
+	s.Platforms = s.Platforms[:1]
+	cold, _ := simulate(t, s, raw, Options{})
+	s.Warmup = 50
+	warm, dir := simulate(t, s, raw, Options{})
+	a, b := cold.Platforms[0], warm.Platforms[0]
+	if a.Requests != b.Requests {
+		t.Errorf("requests: %d without warm-up, %d with: the warm-up must not be measured", a.Requests, b.Requests)
+	}
+	l, err := results.Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pts := l.Timelines["lambda"]; len(pts) == 0 || pts[0].Capacity != 1 {
+		t.Errorf("first timeline point %+v: want the warm-up's one environment in service", pts[:min(1, len(pts))])
+	}
+	var u platform.Usage
+	raw, err = os.ReadFile(filepath.Join(dir, "lambda", "usage.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &u); err != nil {
+		t.Fatal(err)
+	}
+	if u.Lambda == nil || u.Lambda.Invocations != b.Requests-b.Errors+50 {
+		t.Errorf("invocations %+v: want the %d served requests and the 50 of the warm-up", u.Lambda, b.Requests-b.Errors)
 	}
 }

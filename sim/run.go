@@ -348,6 +348,12 @@ func simulatePlatform(ctx context.Context, s *scenario.Scenario, o Options, dir 
 			return fail(fmt.Errorf("start: %w", err))
 		}
 	}
+	if s.Warmup > 0 {
+		if err := warmUp(eng, r, s.Warmup); err != nil {
+			_ = p.Stop(context.Background())
+			return fail(err)
+		}
+	}
 	st := p.Status()
 	tl := &timeline{unitVCPU: b.UnitVCPU, initial: st.InService, demandAt: -1, readyAt: -1, peak: st.InService}
 	t0 := eng.Nanos()
@@ -488,6 +494,42 @@ func simulatePlatform(ctx context.Context, s *scenario.Scenario, o Options, dir 
 	fmt.Fprintf(o.Log, "  %s: %d requests, p95 %.1f ms, errors %.2f%%, peak %d, cost $%.5f (%d events)\n",
 		sp.Name, pr.Requests, pr.LatencyMs.P95, pr.ErrorRate*100, pr.PeakCapacity, pr.RunCost, eng.Events)
 	return pr, work
+}
+
+// warmUp replays the scenario's warm-up as a live run sends it: n requests one after
+// another, once the platform is up and before the load, unmeasured. It matters where
+// state outlives it: a Lambda pool keeps the environment the warm-up opened, as live.
+func warmUp(eng *engine.Engine, r *router, n int) error {
+	src := &warmSource{closedSource: closedSource{users: 1, limit: int64(n)}}
+	r.src = src
+	began := eng.Nanos()
+	src.Begin(eng, began, r.send)
+	// Each request ends or fails within the load's timeout, so this bound is never the
+	// one that stops a healthy warm-up.
+	limit := began + int64(n+1)*(r.timeout+int64(time.Second))
+	eng.RunWhile(limit, func() bool { return src.answered < src.limit })
+	if src.answered < src.limit {
+		return fmt.Errorf("warmup: %d of %d requests unanswered after %s of simulated time", src.limit-src.answered, n, time.Duration(limit-began))
+	}
+	r.src = nil
+	r.reqs, r.errs, r.winReqs, r.winErrs, r.served = 0, 0, 0, 0, 0
+	r.total.Reset()
+	r.win.Reset()
+	r.firstSend, r.lastSend = -1, 0
+	return nil
+}
+
+// warmSource is the warm-up's single user, counting answers (errors included) so the
+// warm-up ends only when the last one has reached it.
+type warmSource struct {
+	closedSource
+	answered int64
+}
+
+// Completed implements Source.
+func (s *warmSource) Completed(tag int32) {
+	s.answered++
+	s.closedSource.Completed(tag)
 }
 
 // sourcePending reports whether the router's source still has requests to come: any
