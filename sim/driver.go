@@ -45,6 +45,7 @@ func (d *Driver) Start(_ context.Context, spec fleet.MachineSpec) (fleet.Machine
 	m := &Machine{d: d, spec: spec, period: int64(d.cpu.Period), started: d.eng.Nanos(), last: d.eng.Nanos(),
 		next: -1, done: make(chan struct{}), jobs: make([]job, 0, 16), arrWin: d.eng.Nanos()}
 	m.hid = d.eng.AddHandler(m)
+	m.servers = max(0, d.cpu.Servers)
 	m.setAllowance(spec.VCPU)
 	m.rollPeriod(m.started)
 	d.byID[spec.Name] = m

@@ -46,44 +46,83 @@ func newTestMachine(t *testing.T, cpu CPUModel, vcpu float64) (*engine.Engine, *
 
 func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
 
-// TestMachineProcessorSharing on a plain VM (fraction 1, no quota): a lone request takes
-// its work; two on one core share it; two on two cores do not slow each other; CPU time
-// is the work done, in vCPU-seconds.
-func TestMachineProcessorSharing(t *testing.T) {
+// TestMachineServers on a plain VM (fraction 1, no quota): by default (processor sharing)
+// every request progresses at once and they share the cores, each at most at one core;
+// with Servers > 0 the app serves that many at once, first come first served, each at
+// one core. CPU time is the work done, in vCPU-seconds, either way.
+func TestMachineServers(t *testing.T) {
 	cases := []struct {
-		name  string
-		vcpu  float64
-		works []float64 // seconds, all arriving at 0
-		want  []float64 // latencies in ms, completion order
+		name    string
+		vcpu    float64
+		servers int
+		works   []float64 // seconds, all arriving at 0 in this order
+		want    []float64 // latencies in ms, completion order
+		tags    []int32   // completion order
 	}{
-		{"alone", 1, []float64{0.010}, []float64{10}},
-		{"two share one core", 1, []float64{0.010, 0.010}, []float64{20, 20}},
-		{"short leaves first", 1, []float64{0.030, 0.010}, []float64{20, 40}},
-		{"two cores, no sharing", 2, []float64{0.010, 0.010}, []float64{10, 10}},
-		{"three on two cores", 2, []float64{0.010, 0.010, 0.010}, []float64{15, 15, 15}},
+		{"alone", 1, 0, []float64{0.010}, []float64{10}, []int32{0}},
+		{"two share one core", 1, 0, []float64{0.010, 0.010}, []float64{20, 20}, []int32{0, 1}},
+		{"short leaves first", 1, 0, []float64{0.030, 0.010}, []float64{20, 40}, []int32{1, 0}},
+		{"two cores, no sharing", 2, 0, []float64{0.010, 0.010}, []float64{10, 10}, []int32{0, 1}},
+		{"three on two cores", 2, 0, []float64{0.010, 0.010, 0.010}, []float64{15, 15, 15}, nil},
+		{"one worker: one after the other", 1, 1, []float64{0.010, 0.010}, []float64{10, 20}, []int32{0, 1}},
+		{"one worker: first come first served", 1, 1, []float64{0.030, 0.010}, []float64{30, 40}, []int32{0, 1}},
+		{"three on two workers", 2, 2, []float64{0.010, 0.010, 0.010}, []float64{10, 10, 20}, []int32{0, 1, 2}},
+		{"half a core, one worker", 0.5, 1, []float64{0.005, 0.005}, []float64{10, 20}, []int32{0, 1}},
+		{"four workers on one core", 1, 4, []float64{0.010, 0.010}, []float64{20, 20}, []int32{0, 1}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			e, m, log := newTestMachine(t, CPUModel{VCPUFraction: 1, HostCores: c.vcpu}, c.vcpu)
+			e, m, log := newTestMachine(t, CPUModel{VCPUFraction: 1, HostCores: c.vcpu, Servers: c.servers}, c.vcpu)
 			total := 0.0
 			for i, w := range c.works {
 				m.Arrive(w, 0, int32(i))
 				total += w
+			}
+			if got := m.InFlight(); got != len(c.works) {
+				t.Errorf("in flight %d, want %d", got, len(c.works))
 			}
 			e.RunUntil(int64(time.Second))
 			if len(log.lats) != len(c.want) {
 				t.Fatalf("completed %d, want %d", len(log.lats), len(c.want))
 			}
 			for i := range c.want {
-				if !near(log.lats[i], c.want[i], 1e-3) {
-					t.Errorf("latencies %v, want %v", log.lats, c.want)
+				if !near(log.lats[i], c.want[i], 1e-3) || (len(c.tags) > 0 && log.tags[i] != c.tags[i]) {
+					t.Errorf("latencies %v (tags %v), want %v (%v)", log.lats, log.tags, c.want, c.tags)
+					break
 				}
 			}
 			s, _ := m.Sample()
 			if !near(s.CPUSeconds, total, 1e-8) {
 				t.Errorf("CPU %v vCPU-s, want %v", s.CPUSeconds, total)
 			}
+			if m.InFlight() != 0 {
+				t.Errorf("in flight %d after all completed", m.InFlight())
+			}
 		})
+	}
+}
+
+// TestMachineQueueNeverEmpties: a one-worker machine whose queue stays long for many requests
+// serves them all in arrival order (the queue's storage is compacted as it goes).
+func TestMachineQueueNeverEmpties(t *testing.T) {
+	e, m, log := newTestMachine(t, CPUModel{VCPUFraction: 1, HostCores: 1, Servers: 1}, 1)
+	const n = 5000
+	for i := range n { // 1 ms each, arriving every 0.9 ms: the queue grows all along
+		at := int64(i) * 900_000
+		e.RunUntil(at)
+		m.Arrive(0.001, at, int32(i))
+	}
+	e.RunUntil(int64(time.Hour))
+	if len(log.tags) != n {
+		t.Fatalf("completed %d of %d", len(log.tags), n)
+	}
+	for i, tag := range log.tags {
+		if tag != int32(i) {
+			t.Fatalf("completion %d is request %d: not first come first served", i, tag)
+		}
+	}
+	if last := log.lats[n-1]; !near(last, float64(n)*1-float64(n-1)*0.9, 0.01) {
+		t.Errorf("last latency %v ms, want %v", last, float64(n)*1-float64(n-1)*0.9)
 	}
 }
 

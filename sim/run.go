@@ -59,6 +59,9 @@ type Options struct {
 	// VCPUFraction and HostCores override the CPU model (0: the scenario's fraction and
 	// the calibration's host cores).
 	VCPUFraction, HostCores float64
+	// Servers, when > 0, is how many requests a machine serves at once, the others
+	// queueing (CPUModel.Servers); 0 is processor sharing.
+	Servers int
 	// Progress receives a progress line about once a second of wall time; nil for none.
 	Progress io.Writer
 	// Log receives one line per platform.
@@ -242,7 +245,7 @@ func newWorkload(s *scenario.Scenario, o Options) (*workload, error) {
 	default:
 		return nil, fmt.Errorf("--mode: %q is not a mode (use auto, request or aggregate)", o.Mode)
 	}
-	w.cpu = CPUModel{VCPUFraction: s.VCPUFraction, HostCores: o.HostCores, Period: DefaultCFSPeriod}
+	w.cpu = CPUModel{VCPUFraction: s.VCPUFraction, HostCores: o.HostCores, Period: DefaultCFSPeriod, Servers: o.Servers}
 	if o.VCPUFraction > 0 {
 		w.cpu.VCPUFraction = o.VCPUFraction
 	}

@@ -23,6 +23,7 @@ func newSimulateCmd() *cobra.Command {
 		out, trafficSpec, mode, calPath, validate string
 		days, timescale, fraction                 float64
 		seed                                      uint64
+		servers                                   int
 	)
 	c := &cobra.Command{
 		Use:   "simulate SCENARIO.yaml|builtin:NAME",
@@ -47,8 +48,11 @@ scenario and prints the side-by-side table (exit 3 when outside the tolerances).
 			if err != nil {
 				return asUsage(err)
 			}
+			if servers < 0 {
+				return usagef("--servers: must be ≥ 0 (0: processor sharing), got %d", servers)
+			}
 			o := sim.Options{ScenarioYAML: raw, Days: days, Seed: seed, Mode: mode, Timescale: timescale,
-				VCPUFraction: fraction, Log: cmd.ErrOrStderr()}
+				VCPUFraction: fraction, Servers: servers, Log: cmd.ErrOrStderr()}
 			if trafficSpec != "" {
 				t, err := traffic.Parse(trafficSpec)
 				if err != nil {
@@ -126,5 +130,6 @@ scenario and prints the side-by-side table (exit 3 when outside the tolerances).
 	f.Float64Var(&timescale, "timescale", 0, "control-plane time compression (default: the scenario's, or 1 with --traffic)")
 	f.Float64Var(&fraction, "vcpu-fraction", 0, "share of a host core per emulated vCPU (default: the scenario's)")
 	f.StringVar(&validate, "validate", "", "live results directory of the same scenario to compare with")
+	f.IntVar(&servers, "servers", 0, "requests one instance serves at once, the others queueing first come first served, as an app with that many workers does (default 0: all at once, processor sharing)")
 	return c
 }

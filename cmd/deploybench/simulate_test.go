@@ -22,6 +22,7 @@ func TestSimulateBadInput(t *testing.T) {
 		{"bad traffic", []string{"simulate", "builtin:demo", "--traffic", "sine:x=1"}, "--traffic"},
 		{"days without traffic", []string{"simulate", "builtin:demo", "--days", "3"}, "--days"},
 		{"bad mode", []string{"simulate", "builtin:demo", "--mode", "fast", "--out", dir}, "--mode"},
+		{"negative servers", []string{"simulate", "builtin:demo", "--servers", "-1"}, "--servers"},
 		{"missing calibration", []string{"simulate", "builtin:demo", "--calibration", filepath.Join(dir, "none.json")}, "calibration"},
 		{"validate not live", []string{"simulate", "builtin:demo", "--out", filepath.Join(dir, "a"), "--validate", filepath.Join(dir, "nowhere")}, "--validate"},
 	}
