@@ -65,9 +65,7 @@ func (r *router) sendLambda(now int64, tag int32) {
 		return
 	}
 	r.inflight++
-	l := r.drawLatency()
-	w := l * r.share
-	extra := int64((l - w) * 1e9) // client, loopback and HTTP stack: in the function's duration too
+	w, extra := r.drawRequest(now) // extra: client, loopback and HTTP stack, in the function's duration too
 	arrived := now - extra - r.door
 	lr.pool.AcquireFunc(func(e *lambda.Env, err error) {
 		if err != nil {

@@ -22,6 +22,13 @@ type router struct {
 	work    [101]float64 // unqueued latency percentiles (s)
 	share   float64      // CPU share of the unqueued latency
 	door    int64        // latency the balancer's proxy adds (ns), when there is one
+	// wid widens latencies with the host's request rate when the simulation reproduces a
+	// one-host live run (calibration.HostLoad); inactive otherwise. rate is the requests
+	// sent in the last whole second, counted from rateWin.
+	wid     calibration.Widening
+	rate    float64
+	rateWin int64
+	rateN   int
 	timeout int64
 	maxIn   int
 	hid     int32
@@ -47,13 +54,36 @@ func newRouter(eng *engine.Engine, rng *rand.Rand, cal *calibration.Calibration,
 // drawLatency samples one request's unqueued latency (seconds) from the calibration's
 // percentiles by inverse transform with linear interpolation.
 func (r *router) drawLatency() float64 {
+	l, _ := r.drawAt()
+	return l
+}
+
+// drawAt is drawLatency that also returns the percentile position drawn, in [0, 100).
+func (r *router) drawAt() (float64, float64) {
 	u := r.rng.Float64() * 100
 	i := int(u)
 	if i >= 100 {
-		return r.work[100]
+		return r.work[100], u
 	}
 	f := u - float64(i)
-	return r.work[i] + (r.work[i+1]-r.work[i])*f
+	return r.work[i] + (r.work[i+1]-r.work[i])*f, u
+}
+
+// drawRequest draws a request sent at now: its CPU work (core-seconds, served on the
+// machine) and the rest of its latency (ns: client, network and HTTP stack, which use no
+// instance CPU, plus the host's widening at the current rate).
+func (r *router) drawRequest(now int64) (work float64, extra int64) {
+	l, u := r.drawAt()
+	work = l * r.share
+	if r.wid.Active() {
+		if el := now - r.rateWin; el >= int64(time.Second) {
+			r.rate = float64(r.rateN) * 1e9 / float64(el)
+			r.rateWin, r.rateN = now, 0
+		}
+		r.rateN++
+		l *= r.wid.Factor(r.rate, u)
+	}
+	return work, int64((l - work) * 1e9)
 }
 
 // target returns the machine a new request goes to, or nil (503).
@@ -126,9 +156,7 @@ func (r *router) send(tag int32) {
 	r.inflight++
 	// The CPU part of the request is served on the machine; the rest (client, network)
 	// uses no instance CPU and is added to its latency by backdating its arrival.
-	l := r.drawLatency()
-	w := l * r.share
-	extra := int64((l - w) * 1e9)
+	w, extra := r.drawRequest(now)
 	if r.bal != nil {
 		extra += r.door
 	}

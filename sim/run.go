@@ -314,6 +314,11 @@ func simulatePlatform(ctx context.Context, s *scenario.Scenario, o Options, dir 
 	}
 	rng := rand.New(rand.NewPCG(w.seed, 0x5e41ce))
 	r := newRouter(eng, rng, cal, w.timeout, w.maxIn)
+	if w.traffic == nil && w.cpu.VCPUFraction > 0 && w.cpu.VCPUFraction < 1 {
+		// Reproducing a live run on one host: its tail widens with the host's request
+		// rate, which the calibration measured (calibration.HostLoad).
+		r.wid = cal.Widening()
+	}
 	drv := NewDriver(eng, cal, cpu, r)
 	r.drv = drv
 	sink := &eventSink{w: pw, n: map[string]int64{}}

@@ -14,6 +14,8 @@ import (
 	"sort"
 	"time"
 
+	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
+
 	"github.com/deploybench/deploybench/load"
 	"github.com/deploybench/deploybench/platform"
 	"github.com/deploybench/deploybench/platform/lb"
@@ -48,6 +50,10 @@ type Options struct {
 	// Path, Body and ContentType describe the request (Body: a file or a directory of
 	// files sent round robin, as the load package takes it).
 	Path, Body, ContentType string
+	// HostRates are the rates at which the latency is measured on one host core
+	// (calibration.HostLoad; default 50, 100 and 200 req/s); NoHostLoad skips that.
+	HostRates  []float64
+	NoHostLoad bool
 	// StartupTimeout bounds each start (default 60 s).
 	StartupTimeout time.Duration
 	// Log receives one line per allowance.
@@ -64,6 +70,14 @@ const DefaultLoadedUtilisation = 0.8
 
 // DefaultAllowances are the vCPU allowances measured by default.
 var DefaultAllowances = []float64{0.5, 1, 2}
+
+// DefaultHostRates are the host request rates measured by default: the low rate of the
+// allowances' measurements and the range a one-host live run's scenarios reach.
+var DefaultHostRates = []float64{50, 100, 200}
+
+// hostLoadRounds is how many times each host rate is measured in turn (the host drifts
+// between measurements a minute apart; interleaving spreads that over all rates).
+const hostLoadRounds = 2
 
 // Run measures the app and returns its calibration.
 func Run(ctx context.Context, o Options) (*calibration.Calibration, error) {
@@ -117,6 +131,25 @@ func Run(ctx context.Context, o Options) (*calibration.Calibration, error) {
 		}
 		fmt.Fprintf(o.Log, "  %g vCPU: start %.0f ms, service p50 %.3f ms p99 %.3f ms, CPU %.3f ms/request%s, memory %.1f MiB\n",
 			a, startMs, al.ServiceMs[50], al.ServiceMs[99], al.CPUMsPerRequest, loaded, mem)
+	}
+	if !o.NoHostLoad {
+		rates := o.HostRates
+		if len(rates) == 0 {
+			rates = DefaultHostRates
+		}
+		// One host core: the allowance at which the app's own quota does not bind.
+		vcpu := 1.0
+		if cal.VCPUFraction > 0 && cal.VCPUFraction < 1 {
+			vcpu = 1 / cal.VCPUFraction
+		}
+		hl, err := measureHostLoad(ctx, o, vcpu, rates)
+		if err != nil {
+			return nil, fmt.Errorf("calibrate: host load at %g vCPU: %w", vcpu, err)
+		}
+		cal.HostLoad = hl
+		first, last := hl.Rates[0], hl.Rates[len(hl.Rates)-1]
+		fmt.Fprintf(o.Log, "  host load (%g vCPU = one host core): p50 %.3f → %.3f ms, p95 %.3f → %.3f ms from %g to %g req/s\n",
+			vcpu, first.ServiceMs[50], last.ServiceMs[50], first.ServiceMs[95], last.ServiceMs[95], first.RPS, last.RPS)
 	}
 	sort.Float64s(starts)
 	cal.StartupMs = starts[len(starts)/2]
@@ -174,17 +207,7 @@ func measure(ctx context.Context, o Options, vcpu float64, i int, frontDoor bool
 	if err != nil || h.TotalCount() == 0 {
 		return calibration.Allowance{}, 0, 0, 0, 0, fmt.Errorf("no latency measured: %v", err)
 	}
-	al := calibration.Allowance{VCPU: vcpu, Requests: res.Requests, RPS: o.Rate, ServiceMs: make([]float64, 101)}
-	for p := 0; p <= 100; p++ {
-		q := float64(p)
-		if p == 0 {
-			q = 0.001
-		}
-		al.ServiceMs[p] = float64(h.ValueAtPercentile(q)) / 1e3
-		if p > 0 && al.ServiceMs[p] < al.ServiceMs[p-1] {
-			al.ServiceMs[p] = al.ServiceMs[p-1]
-		}
-	}
+	al := calibration.Allowance{VCPU: vcpu, Requests: res.Requests, RPS: o.Rate, ServiceMs: percentiles(h)}
 	if res.Requests > 0 {
 		al.CPUMsPerRequest = (after.CPUSeconds - before.CPUSeconds) * 1e3 / float64(res.Requests)
 	}
@@ -202,6 +225,82 @@ func measure(ctx context.Context, o Options, vcpu float64, i int, frontDoor bool
 		}
 	}
 	return al, startMs, float64(after.MemoryBytes) / (1 << 20), after.VCPUFraction, fdMs, nil
+}
+
+// percentiles returns the 101 percentiles p0…p100 of h in milliseconds (h in µs),
+// non-decreasing.
+func percentiles(h *hdrhistogram.Histogram) []float64 {
+	out := make([]float64, 101)
+	for p := 0; p <= 100; p++ {
+		q := float64(p)
+		if p == 0 {
+			q = 0.001
+		}
+		out[p] = float64(h.ValueAtPercentile(q)) / 1e3
+		if p > 0 && out[p] < out[p-1] {
+			out[p] = out[p-1]
+		}
+	}
+	return out
+}
+
+// measureHostLoad starts the app at vcpu (one host core), warms it up and measures its
+// latency at each rate, in interleaved rounds.
+func measureHostLoad(ctx context.Context, o Options, vcpu float64, rates []float64) (*calibration.HostLoad, error) {
+	for i, r := range rates {
+		if !(r > 0) || (i > 0 && r <= rates[i-1]) {
+			return nil, fmt.Errorf("host rates %v: each must be > 0 and above the previous", rates)
+		}
+	}
+	spec := o.App
+	spec.Name = "calibrate-host"
+	spec.VCPU = vcpu
+	inst, err := o.Backend.Start(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	defer inst.Stop(5 * time.Second)
+	rctx, cancel := context.WithTimeout(ctx, o.StartupTimeout)
+	err = inst.WaitReady(rctx)
+	cancel()
+	if err != nil {
+		return nil, fmt.Errorf("not ready: %w", err)
+	}
+	url := "http://" + inst.Addr()
+	think := load.Duration(Think)
+	cfg := load.Config{VUs: 1, Requests: o.Warmup, Body: o.Body, Path: o.Path, Think: load.Think{Min: think, Max: think}}
+	if o.ContentType != "" {
+		cfg.Headers = map[string]string{"Content-Type": o.ContentType}
+	}
+	if _, err := drive(ctx, cfg, url); err != nil {
+		return nil, fmt.Errorf("warm-up: %w", err)
+	}
+	hs := make([]*hdrhistogram.Histogram, len(rates))
+	n := make([]int64, len(rates))
+	for range hostLoadRounds {
+		for i, r := range rates {
+			c := load.Config{Rate: r, Requests: max(100, o.Requests/hostLoadRounds), Spacing: "poisson", Body: o.Body, Path: o.Path, Headers: cfg.Headers}
+			res, err := drive(ctx, c, url)
+			if err != nil {
+				return nil, fmt.Errorf("%g req/s: %w", r, err)
+			}
+			h, err := load.DecodeHistogram(res.Histogram)
+			if err != nil || h.TotalCount() == 0 {
+				return nil, fmt.Errorf("%g req/s: no latency measured: %v", r, err)
+			}
+			if hs[i] == nil {
+				hs[i] = h
+			} else {
+				hs[i].Merge(h)
+			}
+			n[i] += res.Requests
+		}
+	}
+	hl := &calibration.HostLoad{VCPU: vcpu}
+	for i, r := range rates {
+		hl.Rates = append(hl.Rates, calibration.RateLatency{RPS: r, ServiceMs: percentiles(hs[i]), Requests: n[i]})
+	}
+	return hl, hl.Validate()
 }
 
 // measureLoaded sends Poisson arrivals at rate for a few seconds and returns the CPU the

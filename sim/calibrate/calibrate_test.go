@@ -54,13 +54,16 @@ func TestRunMeasuresARealApp(t *testing.T) {
 		Backend: b, Name: "test-app",
 		App:        runtime.Spec{Command: []string{os.Args[0]}, HealthPath: "/healthz", MemoryMiB: 256},
 		Allowances: []float64{1, 2}, Requests: 100, Warmup: 10, Rate: 100, Path: "/work",
-		StartupTimeout: 30 * time.Second, LoadedDuration: time.Second,
+		StartupTimeout: 30 * time.Second, LoadedDuration: time.Second, HostRates: []float64{50, 200},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(cal.Allowances) != 2 || cal.StartupMs <= 0 || cal.MemoryMiB <= 0 || cal.VCPUFraction != 0.5 {
 		t.Fatalf("calibration: %+v", cal)
+	}
+	if h := cal.HostLoad; h == nil || h.VCPU != 2 || len(h.Rates) != 2 || h.Rates[1].RPS != 200 || h.Rates[0].Requests != 200 || !(h.Rates[1].ServiceMs[50] > 0) {
+		t.Errorf("host load %+v: want two rounds of 100 requests at 50 and 200 req/s on one host core (2 vCPU at 0.5)", h)
 	}
 	for _, a := range cal.Allowances {
 		if a.Requests != 100 || !(a.ServiceMs[50] > 0) || !(a.CPUMsPerRequest > 0) || a.ServiceMs[100] < a.ServiceMs[50] {

@@ -37,6 +37,8 @@ type Calibration struct {
 	Allowances []Allowance `json:"allowances"`
 	// AWS, when present, holds start-up times measured on real AWS (calibrate --from).
 	AWS *AWSTimes `json:"aws,omitempty"`
+	// HostLoad, when present, is the latency at a few host request rates (see HostLoad).
+	HostLoad *HostLoad `json:"host_load,omitempty"`
 }
 
 // Allowance is the measurement at one CPU allowance.
@@ -131,6 +133,11 @@ func (c *Calibration) Validate() error {
 	}
 	if c.AWS != nil {
 		if err := c.AWS.Validate(); err != nil {
+			return err
+		}
+	}
+	if c.HostLoad != nil {
+		if err := c.HostLoad.Validate(); err != nil {
 			return err
 		}
 	}

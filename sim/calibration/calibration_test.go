@@ -104,3 +104,61 @@ func TestLoadCurve(t *testing.T) {
 		t.Errorf("zero loaded CPU: %v, want an error naming allowances[0].loaded", err)
 	}
 }
+
+func hostLoad(p95s ...float64) *HostLoad {
+	h := &HostLoad{VCPU: 4}
+	for i, p95 := range p95s {
+		q := make([]float64, 101)
+		for k := range q {
+			q[k] = 1
+			if k >= 95 {
+				q[k] = p95
+			}
+		}
+		h.Rates = append(h.Rates, RateLatency{RPS: 50 * float64(int(1)<<i), ServiceMs: q, Requests: 1000})
+	}
+	return h
+}
+
+// TestWidening: the host-load widening is 1 at or below the slowest rate, the
+// fastest rate's ratio beyond it, linear in the rate between, and per percentile (the
+// median of these tables does not move, the tail does).
+func TestWidening(t *testing.T) {
+	c := testCal()
+	if w := c.Widening(); w.Active() || w.Factor(500, 99) != 1 {
+		t.Fatal("no host load: want no widening")
+	}
+	c.HostLoad = hostLoad(2, 2.2, 2.6) // p95 2 ms at 50, 2.2 at 100, 2.6 at 200 req/s
+	w := c.Widening()
+	for _, x := range []struct{ rps, u, want float64 }{
+		{10, 97, 1}, {50, 97, 1}, {100, 97, 1.1}, {150, 97, 1.2}, {200, 97, 1.3}, {1000, 97, 1.3},
+		{200, 50, 1}, {200, 93.5, 1}, {200, 94.5, 1.15}, {200, 99.99, 1.3},
+	} {
+		if got := w.Factor(x.rps, x.u); math.Abs(got-x.want) > 1e-9 {
+			t.Errorf("Factor(%v req/s, p%v) = %v, want %v", x.rps, x.u, got, x.want)
+		}
+	}
+}
+
+func TestHostLoadValidate(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		edit func(h *HostLoad)
+		err  string
+	}{
+		{"one rate", func(h *HostLoad) { h.Rates = h.Rates[:1] }, "at least two rates"},
+		{"no vcpu", func(h *HostLoad) { h.VCPU = 0 }, "host_load.vcpu"},
+		{"rates out of order", func(h *HostLoad) { h.Rates[1].RPS = 50 }, "host_load.rates[1].rps"},
+		{"short table", func(h *HostLoad) { h.Rates[0].ServiceMs = h.Rates[0].ServiceMs[:100] }, "101 percentiles"},
+		{"decreasing", func(h *HostLoad) { h.Rates[1].ServiceMs[100] = 0.5 }, "non-decreasing"},
+		{"zero latency", func(h *HostLoad) { h.Rates[0].ServiceMs[0] = 0 }, "must be > 0"},
+	} {
+		c0 := testCal()
+		c0.HostLoad = hostLoad(2, 3)
+		c.edit(c0.HostLoad)
+		b, _ := json.Marshal(c0)
+		if _, err := Parse(b); err == nil || !strings.Contains(err.Error(), c.err) {
+			t.Errorf("%s: %v, want %q", c.name, err, c.err)
+		}
+	}
+}
