@@ -14,14 +14,14 @@ import (
 // calibration and hands it to the machine; it records latency and errors. Nothing on
 // this path allocates.
 type router struct {
-	eng     *engine.Engine
-	drv     *Driver
-	bal     *lb.Balancer
-	src     Source
-	rng     *rand.Rand
-	work    [101]float64 // unqueued latency percentiles (s)
-	share   float64      // CPU share of the unqueued latency
-	door    int64        // latency the balancer's proxy adds (ns), when there is one
+	eng   *engine.Engine
+	drv   *Driver
+	bal   *lb.Balancer
+	src   Source
+	rng   *rand.Rand
+	work  [101]float64 // unqueued latency percentiles (s)
+	share float64      // CPU share of the unqueued latency
+	door  int64        // latency the balancer's proxy adds (ns), when there is one
 	// wid widens latencies with the host's request rate when the simulation reproduces a
 	// one-host live run (calibration.HostLoad); inactive otherwise. rate is the requests
 	// sent in the last whole second, counted from rateWin.
