@@ -71,10 +71,11 @@ type Machine struct {
 	// ticket is the load balancer's hold on the machine's registration, from the last
 	// request routed to it (set by the router, which finishes requests with it).
 	ticket lb.Ticket
-	// env is the Lambda environment this machine is while it serves a request, and
-	// envAt when the request reached it (set by the router).
-	env   *lambda.Env
-	envAt int64
+	// env is the Lambda environment this machine is while it serves a request, envAt
+	// when the request reached it and envExtra the rest of its invoke (set by the router).
+	env      *lambda.Env
+	envAt    int64
+	envExtra int64 // the invoke's time beyond the work, still to come when the work is done (ns)
 
 	allow   float64 // vCPU allowance (credits may lower it)
 	quota   float64 // host core-seconds per period; +Inf when it cannot bind

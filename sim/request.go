@@ -177,6 +177,12 @@ func (r *router) Handle(tag int32, _ uint32) { r.src.Completed(tag) }
 
 // Done implements Completer.
 func (r *router) Done(m *Machine, arrived int64, tag int32) {
+	if m.env != nil && m.envExtra > 0 { // a Lambda invoke's round trip still to come
+		d := m.envExtra
+		m.envExtra = 0
+		r.eng.AfterFunc(time.Duration(d), func() { r.Done(m, arrived, tag) })
+		return
+	}
 	r.inflight--
 	lat := r.eng.Nanos() - arrived
 	failed := m.env != nil && r.doneLambda(m)
