@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"math"
 	"math/rand/v2"
 	"time"
 
@@ -22,6 +23,7 @@ type router struct {
 	work  [101]float64 // unqueued latency percentiles (s)
 	share float64      // CPU share of the unqueued latency
 	door  int64        // latency the balancer's proxy adds (ns), when there is one
+	bytes int64        // bytes the balancer processes per request (an LCU input)
 	// wid widens latencies with the host's request rate when the simulation reproduces a
 	// one-host live run (calibration.HostLoad); inactive otherwise. rate is the requests
 	// sent in the last whole second, counted from rateWin.
@@ -46,7 +48,7 @@ type router struct {
 }
 
 func newRouter(eng *engine.Engine, rng *rand.Rand, cal *calibration.Calibration, timeout time.Duration, maxInflight int) *router {
-	r := &router{eng: eng, rng: rng, work: cal.LatencyTable(), share: cal.CPUShare(), door: int64(cal.FrontDoorMs * 1e6), timeout: int64(timeout), maxIn: maxInflight, firstSend: -1}
+	r := &router{eng: eng, rng: rng, work: cal.LatencyTable(), share: cal.CPUShare(), door: int64(cal.FrontDoorMs * 1e6), bytes: int64(math.Round(cal.BytesPerRequest)), timeout: int64(timeout), maxIn: maxInflight, firstSend: -1}
 	r.hid = eng.AddHandler(r)
 	return r
 }
@@ -195,7 +197,7 @@ func (r *router) Done(m *Machine, arrived int64, tag int32) {
 		r.win.Record(lat)
 	}
 	if r.bal != nil {
-		r.bal.Finish(m.ticket, lb.Outcome{})
+		r.bal.Finish(m.ticket, lb.Outcome{BytesIn: r.bytes})
 	}
 	if tag >= 0 {
 		r.src.Completed(tag)

@@ -114,7 +114,7 @@ func Run(ctx context.Context, o Options) (*calibration.Calibration, error) {
 		if !(a > 0) {
 			return nil, fmt.Errorf("calibrate: --vcpu %v must be > 0", a)
 		}
-		al, startMs, mem, frac, fd, err := measure(ctx, o, a, i, i == len(o.Allowances)-1)
+		al, startMs, mem, frac, fd, err := measure(ctx, o, a, i, i == len(o.Allowances)-1, cal)
 		if err != nil {
 			return nil, fmt.Errorf("calibrate: %g vCPU: %w", a, err)
 		}
@@ -160,7 +160,7 @@ func Run(ctx context.Context, o Options) (*calibration.Calibration, error) {
 // measure starts one instance at allowance vcpu and measures it; with frontDoor it also
 // measures the same load through the load balancer's HTTP proxy and returns the median
 // latency it adds.
-func measure(ctx context.Context, o Options, vcpu float64, i int, frontDoor bool) (_ calibration.Allowance, startMs, memMiB, frac, fdMs float64, err error) {
+func measure(ctx context.Context, o Options, vcpu float64, i int, frontDoor bool, cal *calibration.Calibration) (_ calibration.Allowance, startMs, memMiB, frac, fdMs float64, err error) {
 	spec := o.App
 	spec.Name = fmt.Sprintf("calibrate-%d", i)
 	spec.VCPU = vcpu
@@ -220,7 +220,7 @@ func measure(ctx context.Context, o Options, vcpu float64, i int, frontDoor bool
 		}
 	}
 	if frontDoor {
-		if fdMs, err = frontDoorMs(ctx, cfg, inst.Addr()); err != nil {
+		if fdMs, cal.BytesPerRequest, err = frontDoorMs(ctx, cfg, inst.Addr()); err != nil {
 			return calibration.Allowance{}, 0, 0, 0, 0, fmt.Errorf("through the load balancer: %w", err)
 		}
 	}
@@ -335,18 +335,19 @@ const frontDoorRounds = 5
 
 // frontDoorMs measures how much the ALB model's HTTP proxy in front of addr adds to the
 // median latency: rounds of the same low-rate load, directly and through the proxy in
-// turn, and the median of the per-round differences of the medians.
-func frontDoorMs(ctx context.Context, cfg load.Config, addr string) (float64, error) {
+// turn, and the median of the per-round differences of the medians. It also returns the
+// bytes the balancer processed per proxied request.
+func frontDoorMs(ctx context.Context, cfg load.Config, addr string) (ms, bytes float64, err error) {
 	bal, err := lb.New(lb.Config{}, platform.WallClock{}, nil) // no prober: healthy when registered
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if err := bal.Register(lb.Target{ID: "app", Addr: addr}); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	px, err := frontdoor.Listen(bal, frontdoor.Config{})
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer px.Shutdown(context.Background())
 	cfg.Requests = max(50, cfg.Requests/frontDoorRounds)
@@ -354,16 +355,19 @@ func frontDoorMs(ctx context.Context, cfg load.Config, addr string) (float64, er
 	for range frontDoorRounds {
 		direct, err := drive(ctx, cfg, "http://"+addr)
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		proxied, err := drive(ctx, cfg, px.URL())
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		diffs = append(diffs, proxied.Latency.P50-direct.Latency.P50)
 	}
 	sort.Float64s(diffs)
-	return max(0, diffs[len(diffs)/2]), nil
+	if st := bal.Stats(); st.Requests > 0 {
+		bytes = float64(st.ProcessedBytes) / float64(st.Requests)
+	}
+	return max(0, diffs[len(diffs)/2]), bytes, nil
 }
 
 func drive(ctx context.Context, cfg load.Config, url string) (*load.Result, error) {

@@ -33,6 +33,10 @@ type Calibration struct {
 	// FrontDoorMs is the median latency the load balancer's HTTP proxy adds to a request
 	// (measured at the reference allowance (see reference)); platforms behind a balancer add it.
 	FrontDoorMs float64 `json:"front_door_ms,omitempty"`
+	// BytesPerRequest is what the load balancer processes per request, request and
+	// response with their headers, as its proxy counted them while FrontDoorMs was
+	// measured: the processed-bytes input of ALB LCUs.
+	BytesPerRequest float64 `json:"bytes_per_request,omitempty"`
 	// Allowances are the per-allowance measurements, smallest first.
 	Allowances []Allowance `json:"allowances"`
 	// AWS, when present, holds start-up times measured on real AWS (calibrate --from).
@@ -128,6 +132,8 @@ func (c *Calibration) Validate() error {
 		return fmt.Errorf("calibration: memory_mib: %v must be ≥ 0", c.MemoryMiB)
 	case c.FrontDoorMs < 0 || math.IsNaN(c.FrontDoorMs):
 		return fmt.Errorf("calibration: front_door_ms: %v must be ≥ 0", c.FrontDoorMs)
+	case c.BytesPerRequest < 0 || math.IsNaN(c.BytesPerRequest) || math.IsInf(c.BytesPerRequest, 0):
+		return fmt.Errorf("calibration: bytes_per_request: %v must be ≥ 0", c.BytesPerRequest)
 	case c.VCPUFraction < 0 || c.HostCores < 0:
 		return errors.New("calibration: vcpu_fraction and host_cores must be ≥ 0")
 	}
