@@ -201,6 +201,9 @@ func (a *aggregator) serveOne(m *Machine, ni int64, dt float64, k int) {
 	if ni == 0 {
 		return
 	}
+	if a.r.bal != nil && a.r.bytes > 0 { // the second's processed bytes, an LCU input
+		a.r.bal.LCU().Bytes(ni * a.r.bytes)
+	}
 	if a.r.bal == nil || a.r.bal.Config().Algorithm != lb.RoundRobin {
 		k = 1
 	}
