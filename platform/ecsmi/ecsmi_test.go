@@ -9,6 +9,7 @@ import (
 
 	"github.com/deploybench/deploybench/platform/clocktest"
 	"github.com/deploybench/deploybench/platform/ecs"
+	"github.com/deploybench/deploybench/platform/ecs/cluster"
 	"github.com/deploybench/deploybench/platform/fleet"
 	"github.com/deploybench/deploybench/platform/fleet/fleettest"
 	"github.com/deploybench/deploybench/pricing"
@@ -210,4 +211,30 @@ func FuzzDecodeConfig(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestProvisionCountsFreePlaces: a task still waiting just after its instance became
+// ACTIVE (the service places it a moment later) does not launch another instance: the
+// active instance's free place covers it, as a launching instance's would. A live run
+// met this window and billed an idle instance for it.
+func TestProvisionCountsFreePlaces(t *testing.T) {
+	clock := clocktest.New(t0)
+	log := ecs.NewLog(clock, nil)
+	cl, err := cluster.New(cluster.Options{Clock: clock, Log: log, Prefix: "mi", InstanceType: "m7a.medium",
+		VCPU: 1, MemoryMiB: 4096, LaunchDelay: 2 * time.Second, TaskVCPU: 1, TaskMemoryMiB: 2048, Strategy: ecs.Binpack})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	pv := &provisioner{clock: clock, cluster: cl, log: log, max: 3, scaleInAfter: -1, every: time.Second}
+	cl.SetWaiting(1)
+	pv.provision() // nothing to place on: one launch
+	clock.Advance(2 * time.Second)
+	if pending, active, _ := cl.Counts(); pending != 0 || active != 1 {
+		t.Fatalf("after the launch delay: %d pending, %d active", pending, active)
+	}
+	pv.provision() // the task still waits, the active instance has room for it
+	if n := len(cl.Instances()); n != 1 {
+		t.Errorf("%d instances launched, want 1 (the active one's free place covers the waiting task)", n)
+	}
 }

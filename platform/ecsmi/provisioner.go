@@ -55,7 +55,15 @@ func (p *provisioner) provision() {
 	}
 	pending, active, _ := p.cluster.Counts()
 	waiting := p.cluster.Waiting()
-	if n := Launches(waiting, pending, pending+active, p.cluster.TasksPerInstance(), p.max); n > 0 {
+	per := p.cluster.TasksPerInstance()
+	// An instance that has just become active takes its waiting tasks a moment later:
+	// its free places cover them, as a launching instance's do.
+	for _, in := range p.cluster.Instances() {
+		if in.State == cluster.InstanceActive && in.Tasks < per {
+			waiting -= per - in.Tasks
+		}
+	}
+	if n := Launches(waiting, pending, pending+active, per, p.max); n > 0 {
 		p.log.Emit("capacity_scale", "", fmt.Sprintf("instances %d → %d: %d task(s) waiting for capacity", pending+active, pending+active+n, waiting))
 		p.cluster.Launch(n, "managed instances provisioning")
 	}
