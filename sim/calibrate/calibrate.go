@@ -161,40 +161,20 @@ func Run(ctx context.Context, o Options) (*calibration.Calibration, error) {
 // measures the same load through the load balancer's HTTP proxy and returns the median
 // latency it adds.
 func measure(ctx context.Context, o Options, vcpu float64, i int, frontDoor bool, cal *calibration.Calibration) (_ calibration.Allowance, startMs, memMiB, frac, fdMs float64, err error) {
-	spec := o.App
-	spec.Name = fmt.Sprintf("calibrate-%d", i)
-	spec.VCPU = vcpu
-	began := time.Now()
-	inst, err := o.Backend.Start(ctx, spec)
-	if err != nil {
-		return calibration.Allowance{}, 0, 0, 0, 0, err
-	}
-	defer inst.Stop(5 * time.Second)
-	rctx, cancel := context.WithTimeout(ctx, o.StartupTimeout)
-	err = inst.WaitReady(rctx)
-	cancel()
-	if err != nil {
-		return calibration.Allowance{}, 0, 0, 0, 0, fmt.Errorf("not ready: %w", err)
-	}
-	startMs = float64(time.Since(began).Microseconds()) / 1e3
-	url := "http://" + inst.Addr()
 	// Warm up with one user, then time an open-model Poisson load at a low rate, as the
 	// live runs' load generator sends it: the app is busy for only a small share of its
 	// quota, so the times measured are service times (client overhead included), not
 	// queueing or CFS throttling.
-	think := load.Duration(Think)
-	cfg := load.Config{VUs: 1, Requests: o.Warmup, Body: o.Body, Path: o.Path, Think: load.Think{Min: think, Max: think}}
-	if o.ContentType != "" {
-		cfg.Headers = map[string]string{"Content-Type": o.ContentType}
+	inst, url, headers, startMs, err := startWarm(ctx, o, fmt.Sprintf("calibrate-%d", i), vcpu)
+	if err != nil {
+		return calibration.Allowance{}, 0, 0, 0, 0, err
 	}
-	if _, err := drive(ctx, cfg, url); err != nil {
-		return calibration.Allowance{}, 0, 0, 0, 0, fmt.Errorf("warm-up: %w", err)
-	}
+	defer inst.Stop(5 * time.Second)
 	before, err := inst.Usage()
 	if err != nil {
 		return calibration.Allowance{}, 0, 0, 0, 0, err
 	}
-	cfg = load.Config{Rate: o.Rate, Requests: o.Requests, Spacing: "poisson", Body: o.Body, Path: o.Path, Headers: cfg.Headers}
+	cfg := load.Config{Rate: o.Rate, Requests: o.Requests, Spacing: "poisson", Body: o.Body, Path: o.Path, Headers: headers}
 	res, err := drive(ctx, cfg, url)
 	if err != nil {
 		return calibration.Allowance{}, 0, 0, 0, 0, err
@@ -227,6 +207,40 @@ func measure(ctx context.Context, o Options, vcpu float64, i int, frontDoor bool
 	return al, startMs, float64(after.MemoryBytes) / (1 << 20), after.VCPUFraction, fdMs, nil
 }
 
+// startWarm starts the app as name at vcpu, waits until it is ready and warms it up with
+// one user. It returns the instance (the caller stops it), its URL, the request headers
+// and the exec → ready time in milliseconds.
+func startWarm(ctx context.Context, o Options, name string, vcpu float64) (_ runtime.Instance, url string, headers map[string]string, startMs float64, err error) {
+	spec := o.App
+	spec.Name, spec.VCPU = name, vcpu
+	began := time.Now()
+	inst, err := o.Backend.Start(ctx, spec)
+	if err != nil {
+		return nil, "", nil, 0, err
+	}
+	fail := func(err error) (runtime.Instance, string, map[string]string, float64, error) {
+		inst.Stop(5 * time.Second)
+		return nil, "", nil, 0, err
+	}
+	rctx, cancel := context.WithTimeout(ctx, o.StartupTimeout)
+	err = inst.WaitReady(rctx)
+	cancel()
+	if err != nil {
+		return fail(fmt.Errorf("not ready: %w", err))
+	}
+	startMs = float64(time.Since(began).Microseconds()) / 1e3
+	url = "http://" + inst.Addr()
+	if o.ContentType != "" {
+		headers = map[string]string{"Content-Type": o.ContentType}
+	}
+	think := load.Duration(Think)
+	cfg := load.Config{VUs: 1, Requests: o.Warmup, Body: o.Body, Path: o.Path, Headers: headers, Think: load.Think{Min: think, Max: think}}
+	if _, err := drive(ctx, cfg, url); err != nil {
+		return fail(fmt.Errorf("warm-up: %w", err))
+	}
+	return inst, url, headers, startMs, nil
+}
+
 // percentiles returns the 101 percentiles p0…p100 of h in milliseconds (h in µs),
 // non-decreasing.
 func percentiles(h *hdrhistogram.Histogram) []float64 {
@@ -252,34 +266,16 @@ func measureHostLoad(ctx context.Context, o Options, vcpu float64, rates []float
 			return nil, fmt.Errorf("host rates %v: each must be > 0 and above the previous", rates)
 		}
 	}
-	spec := o.App
-	spec.Name = "calibrate-host"
-	spec.VCPU = vcpu
-	inst, err := o.Backend.Start(ctx, spec)
+	inst, url, headers, _, err := startWarm(ctx, o, "calibrate-host", vcpu)
 	if err != nil {
 		return nil, err
 	}
 	defer inst.Stop(5 * time.Second)
-	rctx, cancel := context.WithTimeout(ctx, o.StartupTimeout)
-	err = inst.WaitReady(rctx)
-	cancel()
-	if err != nil {
-		return nil, fmt.Errorf("not ready: %w", err)
-	}
-	url := "http://" + inst.Addr()
-	think := load.Duration(Think)
-	cfg := load.Config{VUs: 1, Requests: o.Warmup, Body: o.Body, Path: o.Path, Think: load.Think{Min: think, Max: think}}
-	if o.ContentType != "" {
-		cfg.Headers = map[string]string{"Content-Type": o.ContentType}
-	}
-	if _, err := drive(ctx, cfg, url); err != nil {
-		return nil, fmt.Errorf("warm-up: %w", err)
-	}
 	hs := make([]*hdrhistogram.Histogram, len(rates))
 	n := make([]int64, len(rates))
 	for range hostLoadRounds {
 		for i, r := range rates {
-			c := load.Config{Rate: r, Requests: max(100, o.Requests/hostLoadRounds), Spacing: "poisson", Body: o.Body, Path: o.Path, Headers: cfg.Headers}
+			c := load.Config{Rate: r, Requests: max(100, o.Requests/hostLoadRounds), Spacing: "poisson", Body: o.Body, Path: o.Path, Headers: headers}
 			res, err := drive(ctx, c, url)
 			if err != nil {
 				return nil, fmt.Errorf("%g req/s: %w", r, err)
