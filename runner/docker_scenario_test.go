@@ -70,7 +70,9 @@ func TestRunOOMKillReplacesTask(t *testing.T) {
 	cli := dockertest.Engine(t)
 	image := dockertest.GoImage(t, cli, httpAppPkg)
 	// A whole core per vCPU, so that allocating outruns the health checks: starved of
-	// CPU, the task fails them before it fills its memory.
+	// CPU, the task fails them before it fills its memory. Even so the Go collector,
+	// working ever harder as the heap nears its GOMEMLIMIT, now and then starved them
+	// first, so the grace period covers the test's 4 s (20 s of clock time).
 	s, err := scenario.Parse([]byte(fmt.Sprintf(`name: oom
 timescale: 30
 vcpu_fraction: 1
@@ -78,7 +80,7 @@ runtime: docker
 app: {image: %q, health_path: /healthz, path: /alloc, env: {ALLOC_MB: "32"}}
 load: {rate: 8, duration: 4s}
 platforms:
-  - {name: oom-fargate, kind: fargate, settings: {cpu: 0.25, memory_gb: 0.5, min: 1, max: 1, disable_scaling: true}}
+  - {name: oom-fargate, kind: fargate, settings: {cpu: 0.25, memory_gb: 0.5, min: 1, max: 1, disable_scaling: true, health_check_grace_period: 600s}}
 `, image)))
 	if err != nil {
 		t.Fatal(err)
