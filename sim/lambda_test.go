@@ -1,11 +1,6 @@
 package sim
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
-
-	"github.com/deploybench/deploybench/platform"
 	"strings"
 	"testing"
 
@@ -91,14 +86,7 @@ func TestSimulateReplaysWarmup(t *testing.T) {
 	if a.LatencyMs.Max < 50 || b.LatencyMs.Max > 20 {
 		t.Errorf("slowest request %v ms without warm-up, %v ms with: want the cold start (INIT) in the first only", a.LatencyMs.Max, b.LatencyMs.Max)
 	}
-	var u platform.Usage
-	raw, err := os.ReadFile(filepath.Join(dir, "lambda", "usage.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(raw, &u); err != nil {
-		t.Fatal(err)
-	}
+	u := readUsage(t, dir, "lambda")
 	if u.Lambda == nil || u.Lambda.Invocations != b.Requests-b.Errors+50 || u.Lambda.ColdStarts != 1 {
 		t.Errorf("usage %+v: want the %d served requests and the 50 of the warm-up, one cold start", u.Lambda, b.Requests-b.Errors)
 	}

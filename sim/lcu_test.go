@@ -24,7 +24,18 @@ func TestALBProcessedBytes(t *testing.T) {
 		t.Fatalf("built-in calibration has no bytes_per_request")
 	}
 	run, dir := simulate(t, s, raw, Options{Calibration: cal})
-	b, err := os.ReadFile(filepath.Join(dir, s.Platforms[0].Name, "usage.json"))
+	u := readUsage(t, dir, s.Platforms[0].Name)
+	p := run.Platforms[0]
+	want := int64(cal.BytesPerRequest) * (p.Requests - p.Errors)
+	if u.LBProcessedBytes < want || !(u.LBLCUHours > 0) {
+		t.Errorf("processed %d bytes (want ≥ %d), %v LCU-hours (want > 0)", u.LBProcessedBytes, want, u.LBLCUHours)
+	}
+}
+
+// readUsage reads the usage.json a simulation wrote for platform name.
+func readUsage(t *testing.T, dir, name string) platform.Usage {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, name, "usage.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,9 +43,5 @@ func TestALBProcessedBytes(t *testing.T) {
 	if err := json.Unmarshal(b, &u); err != nil {
 		t.Fatal(err)
 	}
-	p := run.Platforms[0]
-	want := int64(cal.BytesPerRequest) * (p.Requests - p.Errors)
-	if u.LBProcessedBytes < want || !(u.LBLCUHours > 0) {
-		t.Errorf("processed %d bytes (want ≥ %d), %v LCU-hours (want > 0)", u.LBProcessedBytes, want, u.LBLCUHours)
-	}
+	return u
 }
